@@ -1,0 +1,57 @@
+using System.Net;
+using Appliance.Engine.Protocol;
+using Appliance.Engine.StateMachine;
+
+namespace Appliance.Engine.Hosting;
+
+/// <summary>The peer last heard on a VHID (a valid advert from another node).</summary>
+public sealed record PeerInfo(IPAddress Source, byte AdvBase, byte AdvSkew, DateTimeOffset HeardAt);
+
+/// <summary>Per-VHID counters since the VHID (re)started.</summary>
+public sealed record VhidCounters(long AdvertsSent, long AdvertsReceived, IReadOnlyDictionary<DropReason, long> Drops)
+{
+    public static readonly VhidCounters Empty = new(0, 0, new Dictionary<DropReason, long>());
+}
+
+/// <summary>A point-in-time view of one VHID.</summary>
+public sealed record VhidStatus(
+    string Key,
+    VhidConfig Config,
+    CarpState State,
+    DateTimeOffset Since,
+    PeerInfo? LastPeer,
+    VhidCounters Counters,
+    bool Maintenance,
+    string? Demotion,
+    string? Message)
+{
+    public TimeSpan AdvertInterval => CarpTiming.AdvertInterval(Config.AdvBase, Config.AdvSkew);
+    public TimeSpan MasterDown => CarpTiming.MasterDown(Config.AdvBase, Config.AdvSkew, Config.DeadRatio);
+}
+
+/// <summary>One state change, with the ucarp-style syslog line ("Switching to state: MASTER").</summary>
+public sealed record TransitionRecord(
+    DateTimeOffset At,
+    string Key,
+    string Interface,
+    byte Vhid,
+    CarpState From,
+    CarpState To,
+    TransitionCause Cause,
+    string LogLine);
+
+/// <summary>What an engine subscriber receives.</summary>
+public abstract record EngineEvent
+{
+    private EngineEvent()
+    {
+    }
+
+    public sealed record Transitioned(TransitionRecord Transition) : EngineEvent;
+
+    /// <summary>State, peer, maintenance, demotion or message changed (not every counter tick).</summary>
+    public sealed record StatusChanged(VhidStatus Status) : EngineEvent;
+
+    /// <summary>A VHID was removed from the configuration.</summary>
+    public sealed record Removed(string Key) : EngineEvent;
+}

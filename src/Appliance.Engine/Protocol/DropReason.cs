@@ -1,0 +1,27 @@
+namespace Appliance.Engine.Protocol;
+
+/// <summary>
+/// Why a received packet was not acted on, in ucarp's order of checks (carp-wire-spec 3.5).
+/// Counted per VHID and shown in the API and metrics.
+/// </summary>
+public enum DropReason
+{
+    /// <summary>Shorter than IPv4 + 36 bytes of CARP, or an IPv4 header that is not 20+ bytes / not v4.</summary>
+    Truncated,
+    /// <summary>Our own advert (source address is our srcip).</summary>
+    OwnPacket,
+    /// <summary>Not IP protocol 112.</summary>
+    NotCarp,
+    /// <summary>TTL other than 255 ("Bad TTL: [n]").</summary>
+    BadTtl,
+    /// <summary>CARP version other than 2 ("Bad version: [n]"), e.g. VRRPv3.</summary>
+    BadVersion,
+    /// <summary>Another VHID ("Ignoring vhid: [n]"; debug only).</summary>
+    WrongVhid,
+    /// <summary>IP destination is not the multicast group ("Ignoring different multicast ip").</summary>
+    WrongDestination,
+    /// <summary>IP header or CARP checksum wrong ("Bad IP checksum").</summary>
+    BadChecksum,
+    /// <summary>HMAC mismatch ("Bad digest").</summary>
+    BadDigest,
+}

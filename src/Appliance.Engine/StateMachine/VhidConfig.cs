@@ -1,0 +1,42 @@
+using System.Net;
+
+namespace Appliance.Engine.StateMachine;
+
+/// <summary>
+/// One virtual host: everything ucarp takes on its command line, as an immutable snapshot.
+/// The engine compares old and new snapshots by value and restarts only VHIDs that changed.
+/// </summary>
+public sealed record VhidConfig
+{
+    public required string Interface { get; init; }
+    /// <summary>Own real address (ucarp --srcip); null means the interface's first IPv4 address.</summary>
+    public IPAddress? SourceAddress { get; init; }
+    public required byte Vhid { get; init; }
+    /// <summary>CARP password, the raw HMAC key (1..19 bytes, as ucarp).</summary>
+    public required string Password { get; init; }
+    public required IPAddress VirtualAddress { get; init; }
+    public int PrefixLength { get; init; } = 32;
+    public byte AdvBase { get; init; } = 1;
+    public byte AdvSkew { get; init; }
+    public uint DeadRatio { get; init; } = 3;
+    public bool Preempt { get; init; }
+    public bool Neutral { get; init; }
+    public bool NoMulticast { get; init; }
+    public IPAddress MulticastGroup { get; init; } = CarpDefaults.MulticastGroup;
+    public bool IgnoreInterfaceState { get; init; }
+    public string? UpScript { get; init; }
+    public string? DownScript { get; init; }
+    public string? ExtraParameter { get; init; }
+    /// <summary>When true the engine adds/removes the VIP itself (netlink) and sends the gratuitous ARP.</summary>
+    public bool ManageVip { get; init; }
+    /// <summary>The text of --addr as the admin typed it; scripts receive it verbatim, as with ucarp.</summary>
+    public string? VirtualAddressText { get; init; }
+
+    public string Key => $"{Interface}/{Vhid}";
+}
+
+public static class CarpDefaults
+{
+    public static readonly IPAddress MulticastGroup = IPAddress.Parse("224.0.0.18");
+    public const int MaxPasswordBytes = 19;
+}

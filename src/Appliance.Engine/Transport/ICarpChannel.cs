@@ -1,0 +1,25 @@
+namespace Appliance.Engine.Transport;
+
+/// <summary>Called on the receive thread with one whole IPv4 packet (header included).</summary>
+public delegate void PacketHandler(ReadOnlySpan<byte> ipv4Packet);
+
+/// <summary>
+/// The CARP socket of one VHID: sends adverts to the group and delivers every IP protocol 112 packet
+/// that arrives on the interface. Receiving runs on its own thread and hands each packet over the
+/// moment it arrives (no batching, no polling).
+/// </summary>
+public interface ICarpChannel : IDisposable
+{
+    /// <summary>Sends a 36-byte CARP payload from srcip to the group with TTL 255 and TOS 0x10.</summary>
+    void Send(ReadOnlySpan<byte> carpPayload);
+
+    /// <summary>Starts the receive thread. Call once.</summary>
+    void Start(PacketHandler handler);
+}
+
+/// <summary>Where a channel sends from and to.</summary>
+public sealed record CarpChannelOptions(
+    string Interface,
+    System.Net.IPAddress Source,
+    System.Net.IPAddress Group,
+    bool NoMulticast);
