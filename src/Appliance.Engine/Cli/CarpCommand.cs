@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Appliance.Engine.Hosting;
-using Appliance.Engine.Platform.Linux;
 using Appliance.Engine.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +14,8 @@ public static class CarpCommand
 {
     private const string DaemonizedVariable = "APPLIANCE_CARP_DAEMONIZED";
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>Runs the daemon until a signal stops it; returns the exit code (1 for bad input, naming the field).</summary>
+    public static async Task<int> RunAsync(string[] args, IDataPlane dataPlane)
     {
         if (!UcarpCommandLine.TryParse(args, out var parsed, out var error))
         {
@@ -27,7 +27,6 @@ public static class CarpCommand
             await Console.Out.WriteLineAsync(UcarpCommandLine.Usage).ConfigureAwait(false);
             return 0;
         }
-        IDataPlane dataPlane = new LinuxDataPlane();
         foreach (var vhid in parsed.Vhids)
         {
             if (dataPlane.GetInterfaceIndex(vhid.Interface) is null)

@@ -354,8 +354,9 @@ public sealed partial class CarpInstance : IAsyncDisposable
     [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "write() in garp: {Error}")]
     private partial void LogGarpFailed(string error);
 
-    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Warning: no script called when going {Direction}")]
-    private partial void LogNoScript(string direction);
+    // ucarp's exact words, "Warning:" included (admins grep for them), so not a [LoggerMessage].
+    private void LogNoScript(string direction) =>
+        _logger.Log(LogLevel.Warning, new EventId(7, "NoScript"), "Warning: no script called when going {Direction}", direction);
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "Unable to {Action} VIP {Vip}: {Error}")]
     private partial void LogVipFailed(string action, IPAddress vip, string error);
