@@ -14,6 +14,7 @@ internal sealed unsafe class PollThread : IDisposable
     private readonly Action _onReadable;
     private readonly Thread _thread;
     private int _disposed;
+    private bool _started;
 
     public PollThread(string name, SafeFd watched, Action onReadable)
     {
@@ -23,7 +24,11 @@ internal sealed unsafe class PollThread : IDisposable
         _thread = new Thread(Run) { IsBackground = true, Name = name };
     }
 
-    public void Start() => _thread.Start();
+    public void Start()
+    {
+        _thread.Start();
+        _started = true;
+    }
 
     public void Dispose()
     {
@@ -31,7 +36,7 @@ internal sealed unsafe class PollThread : IDisposable
         {
             return;
         }
-        if (_thread.ThreadState != ThreadState.Unstarted)
+        if (_started)
         {
             ulong one = 1;
             using (var lease = _stop.Acquire())
