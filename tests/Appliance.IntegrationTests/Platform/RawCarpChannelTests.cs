@@ -135,11 +135,17 @@ public sealed class RawCarpChannelTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose()
     {
-        foreach (var disposable in Enumerable.Reverse(_disposables))
+        try
         {
-            disposable.Dispose();
+            foreach (var disposable in Enumerable.Reverse(_disposables))
+            {
+                disposable.Dispose();
+            }
         }
-        _lab.Dispose();
+        finally
+        {
+            _lab.Dispose();
+        }
     }
 
     private static byte[] Payload(byte marker)
