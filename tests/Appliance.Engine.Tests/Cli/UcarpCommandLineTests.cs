@@ -232,9 +232,8 @@ public sealed class UcarpCommandLineTests : IDisposable
         Assert.Equal(["veth0/42", "veth0/2"], r.Vhids.Select(v => v.Key));
     }
 
-    // BUG: UcarpCommandLine.TryReadConfig leaves the file's last group open, so options after
-    // "--config FILE" are merged into the file's last line: here its vhid 2 is silently replaced by 9
-    // (and the interface by veth1). The groups of a file should be closed after the file.
+    // Options after "--config FILE" must not merge into the file's last line (its vhid 2 would
+    // silently become 9 on veth1).
     [Fact]
     public void TryParse_GroupAfterConfigFile_IsItsOwnGroup()
     {

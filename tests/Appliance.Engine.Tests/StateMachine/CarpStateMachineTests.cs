@@ -625,11 +625,9 @@ public class CarpStateMachineTests
         Assert.Equal("MASTER on veth0 id 42", h.Machine.Describe());
     }
 
-    // BUG: CarpStateMachine.OnMasterDownTimer returns without re-arming when the timer fires before
-    // _masterDownDeadline. Real .NET timers fire on a coarse millisecond clock and are often 1-4 ms
-    // early relative to TimeProvider.GetTimestamp (measured: 15 of 40 System timers early by up to 2.5 ms;
-    // 18 of 30 lone CarpStateMachines on TimeProvider.System never left BACKUP). A timer that fires a
-    // millisecond early must still lead to MASTER, at most that millisecond late.
+    // Real .NET timers fire on a coarse millisecond clock and are often 1-4 ms early relative to
+    // TimeProvider.GetTimestamp (measured: 15 of 40 System timers early by up to 2.5 ms). A timer that
+    // fires a millisecond early must still lead to MASTER, at most that millisecond late.
     [Fact]
     public void LoneNode_TimerFiresOneMillisecondEarly_StillBecomesMaster()
     {
