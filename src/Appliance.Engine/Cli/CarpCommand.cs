@@ -41,7 +41,8 @@ public static class CarpCommand
             return Detach(args);
         }
 
-        var time = TimeProvider.System;
+        // Timers on a dedicated thread: adverts and master-down never wait for the thread pool.
+        using var time = new EngineTimeProvider();
         using var provider = new UcarpLoggerProvider(time, console: !daemonized, parsed.Global.Debug, parsed.Global.Facility, prefixVhid: parsed.Vhids.Count > 1);
         using var loggerFactory = LoggerFactory.Create(b => b.ClearProviders().AddProvider(provider).SetMinimumLevel(parsed.Global.Debug ? LogLevel.Debug : LogLevel.Information));
         var log = loggerFactory.CreateLogger("Appliance.Carp");
