@@ -193,7 +193,8 @@ public sealed partial class CarpInstance : IAsyncDisposable
             Interlocked.Increment(ref _drops[(int)reason]);
             switch (reason)
             {
-                case DropReason.OwnPacket or DropReason.NotCarp:
+                case DropReason.OwnPacket or DropReason.NotCarp or DropReason.Truncated:
+                    // ucarp ignores these silently (spec 3.5 steps 1-3); they are still counted.
                     break;
                 case DropReason.WrongVhid or DropReason.WrongDestination:
                     LogDropDebug(detail ?? reason.ToString());

@@ -1,6 +1,7 @@
 using System.Net;
 using Xunit.Abstractions;
 using Appliance.IntegrationTests.Lab;
+using Appliance.Lab;
 using static Appliance.IntegrationTests.Carp.CarpKit;
 
 namespace Appliance.IntegrationTests.Carp;

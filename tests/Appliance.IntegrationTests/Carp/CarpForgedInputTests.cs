@@ -1,5 +1,6 @@
 using System.Net;
 using Appliance.IntegrationTests.Lab;
+using Appliance.Lab;
 using Xunit.Abstractions;
 using static Appliance.IntegrationTests.Carp.CarpKit;
 

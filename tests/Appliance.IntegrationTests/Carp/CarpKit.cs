@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using Appliance.Engine.StateMachine;
 using Appliance.IntegrationTests.Lab;
+using Appliance.Lab;
 
 namespace Appliance.IntegrationTests.Carp;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Appliance.IntegrationTests.Lab;
+using Appliance.Lab;
 using Xunit.Abstractions;
 using static Appliance.IntegrationTests.Carp.CarpKit;
 

@@ -1,4 +1,5 @@
 using Appliance.IntegrationTests.Lab;
+using Appliance.Lab;
 using Tmds.Linux;
 using Xunit.Abstractions;
 using static Appliance.IntegrationTests.Carp.CarpKit;

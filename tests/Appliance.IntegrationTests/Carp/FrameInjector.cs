@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Appliance.Engine.Protocol;
 using Appliance.IntegrationTests.Lab;
+using Appliance.Lab;
 using Tmds.Linux;
 
 namespace Appliance.IntegrationTests.Carp;
