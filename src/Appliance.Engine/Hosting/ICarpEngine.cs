@@ -13,7 +13,8 @@ public interface ICarpEngine
 
     /// <summary>
     /// Events from now on, until <paramref name="cancellationToken"/> fires. Each subscriber has its own
-    /// bounded buffer, so a slow reader never blocks the engine (it loses status updates, never transitions).
+    /// bounded buffer (4096 events), so a slow reader never blocks the engine; one that falls that far
+    /// behind loses the oldest events.
     /// </summary>
     IAsyncEnumerable<EngineEvent> WatchAsync(CancellationToken cancellationToken);
 

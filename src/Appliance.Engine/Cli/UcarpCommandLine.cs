@@ -1,0 +1,556 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Appliance.Engine.StateMachine;
+
+namespace Appliance.Engine.Cli;
+
+/// <summary>Process-wide flags of <c>appliance carp</c>.</summary>
+public sealed record CarpGlobalOptions
+{
+    public bool Shutdown { get; init; }
+    public bool Daemonize { get; init; }
+    public bool Debug { get; init; }
+    public string Facility { get; init; } = "daemon";
+    public bool Help { get; init; }
+}
+
+/// <summary>A parsed <c>appliance carp</c> command line: global flags and one VHID per group.</summary>
+public sealed record CarpCommandLine(CarpGlobalOptions Global, IReadOnlyList<VhidConfig> Vhids);
+
+/// <summary>
+/// ucarp 1.5.2's command line (carp-wire-spec section 4), parsed the way GNU getopt_long does: long options
+/// by unambiguous prefix, <c>--opt=value</c> or <c>--opt value</c>, bundled short flags (<c>-Pz</c>) and
+/// attached values (<c>-v42</c>). Extensions: <c>--next</c> starts another VHID group in the same process,
+/// <c>--config FILE</c> reads one group per line, <c>--manage-vip</c> makes the engine add and remove the
+/// VIP itself, <c>--prefixlen N</c> is the VIP's prefix length for that. Unlike ucarp, values out of range
+/// are errors rather than taken modulo 256, and every error names its field.
+/// </summary>
+public static class UcarpCommandLine
+{
+    private sealed record Option(string Long, char? Short, bool HasValue);
+
+    private static readonly Option[] Options =
+    [
+        new("interface", 'i', true),
+        new("srcip", 's', true),
+        new("vhid", 'v', true),
+        new("pass", 'p', true),
+        new("passfile", 'o', true),
+        new("preempt", 'P', false),
+        new("neutral", 'n', false),
+        new("addr", 'a', true),
+        new("help", 'h', false),
+        new("advbase", 'b', true),
+        new("advskew", 'k', true),
+        new("upscript", 'u', true),
+        new("downscript", 'd', true),
+        new("deadratio", 'r', true),
+        new("debug", 'D', false),
+        new("shutdown", 'z', false),
+        new("facility", 'f', true),
+        new("daemonize", 'B', false),
+        new("ignoreifstate", 'S', false),
+        new("nomcast", 'M', false),
+        new("xparam", 'x', true),
+        new("mcast", null, true),
+        new("mcastip", null, true),
+        // Extensions (not in ucarp).
+        new("manage-vip", null, false),
+        new("prefixlen", null, true),
+        new("next", null, false),
+        new("config", null, true),
+    ];
+
+    public static readonly IReadOnlySet<string> Facilities = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "none", "auth", "authpriv", "cron", "daemon", "ftp", "kern", "lpr", "mail", "news", "syslog", "user", "uucp",
+        "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7",
+    };
+
+    public const string Usage = """
+        Usage: appliance carp [options] (ucarp 1.5.2 compatible)
+          --interface=<if> (-i <if>): bind interface <if>
+          --srcip=<ip> (-s <ip>): source (real) IP address of that host
+          --mcast=<ip>: multicast group IP address (default 224.0.0.18)
+          --vhid=<id> (-v <id>): virtual IP identifier (1-255)
+          --pass=<pass> (-p <pass>): password
+          --passfile=<file> (-o <file>): read password from file
+          --preempt (-P): becomes a master as soon as possible
+          --neutral (-n): don't run downscript at start if backup
+          --addr=<ip> (-a <ip>): virtual shared IP address
+          --help (-h): summary of command-line options
+          --advbase=<seconds> (-b <seconds>): advertisement frequency
+          --advskew=<skew> (-k <skew>): advertisement skew (0-255)
+          --upscript=<file> (-u <file>): run <file> to become a master
+          --downscript=<file> (-d <file>): run <file> to become a backup
+          --deadratio=<ratio> (-r <ratio>): ratio to consider a host as dead
+          --debug (-D): enable debug output
+          --shutdown (-z): call shutdown script at exit (and bow out so a backup takes over at once)
+          --daemonize (-B): run in background
+          --ignoreifstate (-S): ignore interface state (down, no carrier)
+          --nomcast (-M): use broadcast (instead of multicast) advertisements
+          --facility=<facility> (-f): set syslog facility (default=daemon, none=off)
+          --xparam=<value> (-x): extra parameter to send to up/down scripts
+        Extensions:
+          --manage-vip: the engine adds/removes the VIP itself (netlink) and sends gratuitous ARP
+          --prefixlen=<n>: prefix length of the VIP with --manage-vip (default 32)
+          --next: start another VHID group (several VIPs in one process)
+          --config=<file>: read groups from <file>, one ucarp command line per line (# comments)
+        """;
+
+    public static bool TryParse(IReadOnlyList<string> args, [NotNullWhen(true)] out CarpCommandLine? result, [NotNullWhen(false)] out string? error)
+    {
+        result = null;
+        var global = new CarpGlobalOptions();
+        var groups = new List<Dictionary<string, string?>> { new(StringComparer.Ordinal) };
+        if (!TryCollect(args, groups, ref global, out error, depth: 0))
+        {
+            return false;
+        }
+        if (global.Help)
+        {
+            result = new CarpCommandLine(global, []);
+            return true;
+        }
+        groups.RemoveAll(g => g.Count == 0);
+        if (groups.Count == 0)
+        {
+            error = "--vhid, --pass, --addr and --interface are required (see --help)";
+            return false;
+        }
+        var vhids = new List<VhidConfig>();
+        foreach (var group in groups)
+        {
+            if (!TryBuild(group, out var config, out error))
+            {
+                if (groups.Count > 1)
+                {
+                    error = $"group {vhids.Count + 1}: {error}";
+                }
+                return false;
+            }
+            vhids.Add(config);
+        }
+        var dup = vhids.GroupBy(v => v.Key).FirstOrDefault(g => g.Count() > 1);
+        if (dup is not null)
+        {
+            error = $"--vhid {dup.First().Vhid} is given twice for interface {dup.First().Interface}";
+            return false;
+        }
+        result = new CarpCommandLine(global, vhids);
+        return true;
+    }
+
+    private static bool TryCollect(IReadOnlyList<string> args, List<Dictionary<string, string?>> groups, ref CarpGlobalOptions global, [NotNullWhen(false)] out string? error, int depth)
+    {
+        error = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2)
+            {
+                var body = arg[2..];
+                string? inline = null;
+                var eq = body.IndexOf('=', StringComparison.Ordinal);
+                if (eq >= 0)
+                {
+                    inline = body[(eq + 1)..];
+                    body = body[..eq];
+                }
+                var option = Options.FirstOrDefault(o => o.Long == body);
+                if (option is null)
+                {
+                    var matches = Options.Where(o => o.Long.StartsWith(body, StringComparison.Ordinal)).ToList();
+                    if (matches.Count > 1 && matches.All(m => m.Long.StartsWith("mcast", StringComparison.Ordinal)))
+                    {
+                        matches = [matches[0]];
+                    }
+                    if (matches.Count == 0)
+                    {
+                        error = $"unknown option '--{body}' (see --help)";
+                        return false;
+                    }
+                    if (matches.Count > 1)
+                    {
+                        error = $"option '--{body}' is ambiguous ({string.Join(", ", matches.Select(m => "--" + m.Long))})";
+                        return false;
+                    }
+                    option = matches[0];
+                }
+                string? value = null;
+                if (option.HasValue)
+                {
+                    if (inline is not null)
+                    {
+                        value = inline;
+                    }
+                    else if (i + 1 < args.Count)
+                    {
+                        value = args[++i];
+                    }
+                    else
+                    {
+                        error = $"option '--{option.Long}' requires a value";
+                        return false;
+                    }
+                }
+                else if (inline is not null)
+                {
+                    error = $"option '--{option.Long}' takes no value";
+                    return false;
+                }
+                if (!Apply(option, value, groups, ref global, out error, depth))
+                {
+                    return false;
+                }
+            }
+            else if (arg.StartsWith('-') && arg.Length > 1 && arg != "--")
+            {
+                for (var j = 1; j < arg.Length; j++)
+                {
+                    var c = arg[j];
+                    var option = Options.FirstOrDefault(o => o.Short == c);
+                    if (option is null)
+                    {
+                        error = $"unknown option '-{c}' (see --help)";
+                        return false;
+                    }
+                    string? value = null;
+                    if (option.HasValue)
+                    {
+                        if (j + 1 < arg.Length)
+                        {
+                            value = arg[(j + 1)..];
+                        }
+                        else if (i + 1 < args.Count)
+                        {
+                            value = args[++i];
+                        }
+                        else
+                        {
+                            error = $"option '-{c}' (--{option.Long}) requires a value";
+                            return false;
+                        }
+                        if (!Apply(option, value, groups, ref global, out error, depth))
+                        {
+                            return false;
+                        }
+                        break;
+                    }
+                    if (!Apply(option, null, groups, ref global, out error, depth))
+                    {
+                        return false;
+                    }
+                }
+            }
+            else
+            {
+                error = $"unexpected argument '{arg}' (see --help)";
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool Apply(Option option, string? value, List<Dictionary<string, string?>> groups, ref CarpGlobalOptions global, [NotNullWhen(false)] out string? error, int depth)
+    {
+        error = null;
+        switch (option.Long)
+        {
+            case "help":
+                global = global with { Help = true };
+                return true;
+            case "shutdown":
+                global = global with { Shutdown = true };
+                return true;
+            case "daemonize":
+                global = global with { Daemonize = true };
+                return true;
+            case "debug":
+                global = global with { Debug = true };
+                return true;
+            case "facility":
+                if (!Facilities.Contains(value!))
+                {
+                    error = $"--facility: unknown syslog facility '{value}' (one of {string.Join(", ", Facilities.Order(StringComparer.Ordinal))})";
+                    return false;
+                }
+                global = global with { Facility = value! };
+                return true;
+            case "next":
+                if (groups[^1].Count > 0)
+                {
+                    groups.Add(new Dictionary<string, string?>(StringComparer.Ordinal));
+                }
+                return true;
+            case "config":
+                return TryReadConfig(value!, groups, ref global, out error, depth);
+            case "mcastip":
+                groups[^1]["mcast"] = value;
+                return true;
+            default:
+                groups[^1][option.Long] = value;
+                return true;
+        }
+    }
+
+    private static bool TryReadConfig(string path, List<Dictionary<string, string?>> groups, ref CarpGlobalOptions global, [NotNullWhen(false)] out string? error, int depth)
+    {
+        error = null;
+        if (depth > 0)
+        {
+            error = "--config cannot be nested";
+            return false;
+        }
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            error = $"--config: cannot read {path}: {ex.Message}";
+            return false;
+        }
+        for (var n = 0; n < lines.Length; n++)
+        {
+            var line = lines[n].Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+            if (!TrySplitWords(line, out var words, out error))
+            {
+                error = $"--config {path} line {n + 1}: {error}";
+                return false;
+            }
+            if (groups[^1].Count > 0)
+            {
+                groups.Add(new Dictionary<string, string?>(StringComparer.Ordinal));
+            }
+            if (!TryCollect(words, groups, ref global, out error, depth + 1))
+            {
+                error = $"--config {path} line {n + 1}: {error}";
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Splits a line into words with shell-like single and double quotes.</summary>
+    internal static bool TrySplitWords(string line, out List<string> words, [NotNullWhen(false)] out string? error)
+    {
+        words = [];
+        error = null;
+        var current = new StringBuilder();
+        var inWord = false;
+        char? quote = null;
+        foreach (var c in line)
+        {
+            if (quote is not null)
+            {
+                if (c == quote)
+                {
+                    quote = null;
+                }
+                else
+                {
+                    current.Append(c);
+                }
+            }
+            else if (c is '"' or '\'')
+            {
+                quote = c;
+                inWord = true;
+            }
+            else if (char.IsWhiteSpace(c))
+            {
+                if (inWord)
+                {
+                    words.Add(current.ToString());
+                    current.Clear();
+                    inWord = false;
+                }
+            }
+            else
+            {
+                current.Append(c);
+                inWord = true;
+            }
+        }
+        if (quote is not null)
+        {
+            error = "unterminated quote";
+            return false;
+        }
+        if (inWord)
+        {
+            words.Add(current.ToString());
+        }
+        return true;
+    }
+
+    private static bool TryBuild(Dictionary<string, string?> g, [NotNullWhen(true)] out VhidConfig? config, [NotNullWhen(false)] out string? error)
+    {
+        config = null;
+        if (!g.TryGetValue("interface", out var ifname) || string.IsNullOrWhiteSpace(ifname))
+        {
+            error = "--interface is required";
+            return false;
+        }
+        if (!g.TryGetValue("vhid", out var vhidText))
+        {
+            error = "--vhid is required (1-255)";
+            return false;
+        }
+        if (!TryInt(vhidText, out var vhid) || vhid is < 1 or > 255)
+        {
+            error = $"--vhid must be between 1 and 255 (got '{vhidText}')";
+            return false;
+        }
+        if (!g.TryGetValue("addr", out var addrText))
+        {
+            error = "--addr is required (the virtual IPv4 address)";
+            return false;
+        }
+        if (!TryIPv4(addrText, out var vip))
+        {
+            error = $"--addr: '{addrText}' is not an IPv4 address";
+            return false;
+        }
+        IPAddress? src = null;
+        if (g.TryGetValue("srcip", out var srcText) && !TryIPv4(srcText, out src))
+        {
+            error = $"--srcip: '{srcText}' is not an IPv4 address";
+            return false;
+        }
+        var group = CarpDefaults.MulticastGroup;
+        if (g.TryGetValue("mcast", out var mcastText) && (!TryIPv4(mcastText, out group) || !IsMulticast(group)))
+        {
+            error = $"--mcast: '{mcastText}' is not an IPv4 multicast address";
+            return false;
+        }
+        if (!TryByte(g, "advbase", 1, out var advbase, out error) || !TryByte(g, "advskew", 0, out var advskew, out error))
+        {
+            return false;
+        }
+        if (advbase == 0 && advskew == 0)
+        {
+            error = "--advbase and --advskew cannot both be 0: you must supply an advertisement time base";
+            return false;
+        }
+        uint deadratio = 3;
+        if (g.TryGetValue("deadratio", out var ratioText) && (!uint.TryParse(ratioText, NumberStyles.None, CultureInfo.InvariantCulture, out deadratio) || deadratio == 0))
+        {
+            error = $"--deadratio must be a whole number of at least 1 (got '{ratioText}')";
+            return false;
+        }
+        var prefix = 32;
+        if (g.TryGetValue("prefixlen", out var prefixText) && (!TryInt(prefixText, out prefix) || prefix is < 1 or > 32))
+        {
+            error = $"--prefixlen must be between 1 and 32 (got '{prefixText}')";
+            return false;
+        }
+        if (!TryPassword(g, out var password, out error))
+        {
+            return false;
+        }
+        config = new VhidConfig
+        {
+            Interface = ifname,
+            SourceAddress = src,
+            Vhid = (byte)vhid,
+            Password = password,
+            VirtualAddress = vip!,
+            VirtualAddressText = addrText,
+            PrefixLength = prefix,
+            AdvBase = advbase,
+            AdvSkew = advskew,
+            DeadRatio = deadratio,
+            Preempt = g.ContainsKey("preempt"),
+            Neutral = g.ContainsKey("neutral"),
+            NoMulticast = g.ContainsKey("nomcast"),
+            MulticastGroup = group!,
+            IgnoreInterfaceState = g.ContainsKey("ignoreifstate"),
+            UpScript = g.GetValueOrDefault("upscript"),
+            DownScript = g.GetValueOrDefault("downscript"),
+            ExtraParameter = g.GetValueOrDefault("xparam"),
+            ManageVip = g.ContainsKey("manage-vip"),
+        };
+        return true;
+    }
+
+    private static bool TryPassword(Dictionary<string, string?> g, [NotNullWhen(true)] out string? password, [NotNullWhen(false)] out string? error)
+    {
+        error = null;
+        password = null;
+        if (g.TryGetValue("passfile", out var file))
+        {
+            try
+            {
+                // ucarp: the first line, only '\n' stripped (a CRLF file keeps its '\r').
+                using var reader = new StreamReader(file!);
+                var text = reader.ReadToEnd();
+                var nl = text.IndexOf('\n', StringComparison.Ordinal);
+                password = nl >= 0 ? text[..nl] : text;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                error = $"--passfile: cannot read {file}: {ex.Message}";
+                return false;
+            }
+        }
+        else if (g.TryGetValue("pass", out var pass))
+        {
+            password = pass;
+        }
+        if (string.IsNullOrEmpty(password))
+        {
+            error = "--pass (or --passfile) is required";
+            return false;
+        }
+        if (Encoding.UTF8.GetByteCount(password) > CarpDefaults.MaxPasswordBytes)
+        {
+            error = $"--pass: password too long ({Encoding.UTF8.GetByteCount(password)} bytes, at most {CarpDefaults.MaxPasswordBytes} as in ucarp)";
+            return false;
+        }
+        return true;
+    }
+
+    private static bool TryByte(Dictionary<string, string?> g, string name, byte fallback, out byte value, [NotNullWhen(false)] out string? error)
+    {
+        error = null;
+        value = fallback;
+        if (!g.TryGetValue(name, out var text))
+        {
+            return true;
+        }
+        if (!TryInt(text, out var n) || n is < 0 or > 255)
+        {
+            error = $"--{name} must be between 0 and 255 (got '{text}')";
+            return false;
+        }
+        value = (byte)n;
+        return true;
+    }
+
+    private static bool TryInt(string? text, out int value) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+
+    private static bool TryIPv4(string? text, [NotNullWhen(true)] out IPAddress? address)
+    {
+        address = null;
+        // Strict dotted quad: IPAddress.Parse would also take "10" or "1.2.3".
+        if (text is null || text.Split('.').Length != 4 || !IPAddress.TryParse(text, out var parsed) || parsed.AddressFamily != AddressFamily.InterNetwork)
+        {
+            return false;
+        }
+        address = parsed;
+        return true;
+    }
+
+    private static bool IsMulticast(IPAddress address) => (address.GetAddressBytes()[0] & 0xF0) == 0xE0;
+}

@@ -1,0 +1,369 @@
+using System.Net;
+using Appliance.Engine.Protocol;
+using Appliance.Engine.Scripts;
+using Appliance.Engine.StateMachine;
+using Appliance.Engine.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Engine.Hosting;
+
+/// <summary>
+/// One running VHID: the pure state machine wired to its edges (CARP channel, VIP, gratuitous ARP,
+/// scripts, logging) plus the counters and status the web side reads. Packets are decoded on the
+/// channel's receive thread and handed to the state machine at once.
+/// </summary>
+public sealed partial class CarpInstance : IAsyncDisposable
+{
+    private readonly IDataPlane _dataPlane;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ScriptRunner _scripts;
+    private readonly Action<EngineEvent> _publish;
+    private readonly CarpAuthenticator _authenticator;
+    private readonly Lock _statusLock = new();
+    private readonly long[] _drops = new long[Enum.GetValues<DropReason>().Length];
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly byte[] _sendBuffer = new byte[CarpCodec.CarpLength];
+
+    private CarpStateMachine? _machine;
+    private ICarpChannel? _channel;
+    private CarpReceiveFilter? _filter;
+    private long _sent;
+    private long _received;
+    private long _sendErrors;
+    private CarpState _state = CarpState.Init;
+    private DateTimeOffset _since;
+    private PeerInfo? _peer;
+    private bool _maintenance;
+
+    public CarpInstance(VhidConfig config, IDataPlane dataPlane, TimeProvider timeProvider, ILoggerFactory loggerFactory, Action<EngineEvent> publish)
+    {
+        Config = config;
+        _dataPlane = dataPlane;
+        _time = timeProvider;
+        _logger = loggerFactory.CreateLogger($"Appliance.Carp.{config.Interface}.{config.Vhid}");
+        _scripts = new ScriptRunner(_logger, TimeSpan.FromSeconds(30));
+        _publish = publish;
+        _authenticator = new CarpAuthenticator(config.Password, config.VirtualAddress);
+        _since = timeProvider.GetUtcNow();
+    }
+
+    public VhidConfig Config { get; }
+
+    /// <summary>The VIP as scripts receive it: as typed on the command line (ucarp), else its text form.</summary>
+    private string VipText => Config.VirtualAddressText ?? Config.VirtualAddress.ToString();
+
+    /// <summary>The address label, "eth0:ucarp" as the seed's alias shows (IFNAMSIZ caps labels at 15 bytes).</summary>
+    internal string Label
+    {
+        get
+        {
+            var label = Config.Interface + ":ucarp";
+            return label.Length <= 15 ? label : label[..15];
+        }
+    }
+
+    /// <summary>Opens the socket and starts in BACKUP. Throws <see cref="PlatformException"/> or <see cref="InvalidOperationException"/> with a clear message.</summary>
+    public void Start()
+    {
+        var source = Config.SourceAddress
+            ?? _dataPlane.GetFirstIPv4Address(Config.Interface)
+            ?? throw new InvalidOperationException($"interface {Config.Interface} has no IPv4 address to advertise from (set srcip)");
+        if (Config.ManageVip && _dataPlane.HasAddress(Config.Interface, Config.VirtualAddress))
+        {
+            // A previous run that was killed (SIGKILL, power loss) left the VIP configured: a duplicate
+            // address on the segment once a peer takes over. We start as BACKUP, so it goes first.
+            _dataPlane.RemoveAddress(Config.Interface, Config.VirtualAddress, Config.PrefixLength);
+            LogRemovedStaleVip(Config.VirtualAddress, Config.Interface);
+        }
+        _filter = new CarpReceiveFilter(source, Config.Vhid, Config.MulticastGroup, _authenticator);
+        _channel = _dataPlane.OpenChannel(new CarpChannelOptions(Config.Interface, source, Config.MulticastGroup, Config.NoMulticast));
+        _machine = new CarpStateMachine(Config, source, _time, OnEffect);
+        _channel.Start(OnPacket);
+        _machine.Start(_dataPlane.IsLinkUp(Config.Interface));
+    }
+
+    public void OnLinkChanged(bool up) => _machine?.OnLinkChanged(up);
+
+    public void ForceBackup(TimeSpan hold) => _machine?.ForceBackup(hold);
+
+    public string Describe() => _machine?.Describe() ?? $"INIT on {Config.Interface} id {Config.Vhid}";
+
+    public void SetMaintenance(bool enabled)
+    {
+        lock (_statusLock)
+        {
+            _maintenance = enabled;
+        }
+        _machine?.SetMaintenance(enabled);
+        PublishStatus();
+    }
+
+    public void SetDemotion(string source, string? reason)
+    {
+        _machine?.SetDemotion(source, reason);
+        PublishStatus();
+    }
+
+    /// <summary>Graceful stop: bow out, wait for the peer to claim the VIP (bounded), release it, run the downscript.</summary>
+    public async Task StopAsync(TimeSpan peerWait, CancellationToken cancellationToken = default)
+    {
+        if (_machine is null)
+        {
+            return;
+        }
+        _machine.Stop(peerWait);
+        try
+        {
+            await _stopped.Task.WaitAsync(peerWait + TimeSpan.FromSeconds(2), _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LogStopTimedOut();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _machine?.Dispose();
+        _channel?.Dispose();
+        await _scripts.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public VhidStatus Status()
+    {
+        lock (_statusLock)
+        {
+            var drops = new Dictionary<DropReason, long>();
+            foreach (var reason in Enum.GetValues<DropReason>())
+            {
+                var n = Interlocked.Read(ref _drops[(int)reason]);
+                if (n > 0)
+                {
+                    drops[reason] = n;
+                }
+            }
+            var demotions = _machine?.Demotions ?? [];
+            var demotion = demotions.Where(d => d != "maintenance").ToList();
+            string? message = null;
+            if (_state == CarpState.Master && demotions.Count > 0)
+            {
+                message = _maintenance && demotion.Count == 0
+                    ? "maintenance: waiting for a peer to take over"
+                    : $"demoted ({string.Join("; ", demotions)}): waiting for a peer to take over";
+            }
+            else if (demotion.Count > 0)
+            {
+                message = $"demoted: {string.Join("; ", demotion)}";
+            }
+            else if (_maintenance)
+            {
+                message = "maintenance: the VIP stays with the peer until released";
+            }
+            return new VhidStatus(
+                Config.Key,
+                Config,
+                _state,
+                _since,
+                _peer,
+                new VhidCounters(Interlocked.Read(ref _sent), Interlocked.Read(ref _received), drops),
+                _maintenance,
+                demotion.Count > 0 ? string.Join("; ", demotion) : null,
+                message);
+        }
+    }
+
+    private void OnPacket(ReadOnlySpan<byte> packet)
+    {
+        if (!CarpCodec.TryDecode(packet, _filter!, out var advert, out var reason, out var detail))
+        {
+            Interlocked.Increment(ref _drops[(int)reason]);
+            switch (reason)
+            {
+                case DropReason.OwnPacket or DropReason.NotCarp:
+                    break;
+                case DropReason.WrongVhid or DropReason.WrongDestination:
+                    LogDropDebug(detail ?? reason.ToString());
+                    break;
+                default:
+                    LogDrop(detail ?? reason.ToString());
+                    break;
+            }
+            return;
+        }
+        Interlocked.Increment(ref _received);
+        var peerChanged = false;
+        lock (_statusLock)
+        {
+            var old = _peer;
+            _peer = new PeerInfo(advert.Source, advert.AdvBase, advert.AdvSkew, _time.GetUtcNow());
+            peerChanged = old is null || !old.Source.Equals(advert.Source) || old.AdvBase != advert.AdvBase || old.AdvSkew != advert.AdvSkew;
+        }
+        _machine!.OnAdvert(advert.Source, advert.AdvBase, advert.AdvSkew, advert.Counter);
+        if (peerChanged)
+        {
+            PublishStatus();
+        }
+    }
+
+    // Runs under the state machine's lock: nothing here may block for long (a send or a netlink
+    // round-trip is microseconds; scripts are queued, never awaited).
+    private void OnEffect(CarpEffect effect)
+    {
+        switch (effect)
+        {
+            case CarpEffect.SendAdvert a:
+                SendAdvert(a);
+                break;
+            case CarpEffect.SendGratuitousArp:
+                SendGratuitousArp();
+                break;
+            case CarpEffect.Transition t:
+                OnTransition(t);
+                break;
+            case CarpEffect.Log l:
+                _logger.Log(l.Level, new EventId(200, "Carp"), "{Message}", l.Message);
+                break;
+            case CarpEffect.Stopped:
+                _stopped.TrySetResult();
+                break;
+        }
+    }
+
+    private void SendAdvert(CarpEffect.SendAdvert a)
+    {
+        CarpCodec.WriteAdvert(_sendBuffer, Config.Vhid, a.AdvBase, a.AdvSkew, a.Counter, _authenticator);
+        try
+        {
+            _channel!.Send(_sendBuffer);
+            Interlocked.Increment(ref _sent);
+            _sendErrors = 0;
+        }
+        catch (PlatformException ex)
+        {
+            // ucarp: "write() has failed" then "write() error #n/3".
+            LogWriteFailed(ex.Message);
+            LogWriteError(++_sendErrors);
+        }
+    }
+
+    private void SendGratuitousArp()
+    {
+        try
+        {
+            _dataPlane.SendGratuitousArp(Config.Interface, Config.VirtualAddress);
+        }
+        catch (PlatformException ex)
+        {
+            LogGarpFailed(ex.Message);
+        }
+    }
+
+    private void OnTransition(CarpEffect.Transition t)
+    {
+        var line = $"Switching to state: {t.To.ToWire()}";
+        LogSwitching(t.To.ToWire());
+        var now = _time.GetUtcNow();
+        lock (_statusLock)
+        {
+            _state = t.To;
+            _since = now;
+        }
+        if (t.To == CarpState.Master)
+        {
+            if (Config.ManageVip)
+            {
+                TryAddress(add: true);
+            }
+            RunScript(Config.UpScript, "up", onDone: () =>
+            {
+                // Scripts own the VIP in ucarp mode and run in the background here: announce again once
+                // the VIP is really configured, if we are still MASTER.
+                if (!Config.ManageVip && _machine?.State == CarpState.Master)
+                {
+                    SendGratuitousArp();
+                }
+            });
+        }
+        else if (t.To == CarpState.Backup && t.RunScripts)
+        {
+            if (Config.ManageVip && t.From == CarpState.Master)
+            {
+                TryAddress(add: false);
+            }
+            RunScript(Config.DownScript, "down", onDone: null);
+        }
+        _publish(new EngineEvent.Transitioned(new TransitionRecord(now, Config.Key, Config.Interface, Config.Vhid, t.From, t.To, t.Cause, line)));
+        PublishStatus();
+    }
+
+    private void TryAddress(bool add)
+    {
+        try
+        {
+            if (add)
+            {
+                _dataPlane.AddAddress(Config.Interface, Config.VirtualAddress, Config.PrefixLength, Label);
+            }
+            else
+            {
+                _dataPlane.RemoveAddress(Config.Interface, Config.VirtualAddress, Config.PrefixLength);
+            }
+        }
+        catch (PlatformException ex)
+        {
+            LogVipFailed(add ? "add" : "remove", Config.VirtualAddress, ex.Message);
+        }
+    }
+
+    private void RunScript(string? path, string direction, Action? onDone)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            if (!Config.ManageVip)
+            {
+                LogNoScript(direction);
+            }
+            return;
+        }
+        var args = new List<string> { Config.Interface, VipText };
+        if (!string.IsNullOrEmpty(Config.ExtraParameter))
+        {
+            args.Add(Config.ExtraParameter);
+        }
+        _scripts.Enqueue(new ScriptRequest(path, args, onDone is null ? null : _ => onDone()));
+    }
+
+    private void PublishStatus() => _publish(new EngineEvent.StatusChanged(Status()));
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Switching to state: {State}")]
+    private partial void LogSwitching(string state);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "{Detail}")]
+    private partial void LogDrop(string detail);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "{Detail}")]
+    private partial void LogDropDebug(string detail);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "write() has failed: {Error}")]
+    private partial void LogWriteFailed(string error);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "write() error #{Count}")]
+    private partial void LogWriteError(long count);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "write() in garp: {Error}")]
+    private partial void LogGarpFailed(string error);
+
+    // ucarp's exact words, "Warning:" included (admins grep for them), so not a [LoggerMessage].
+    private void LogNoScript(string direction) =>
+        _logger.Log(LogLevel.Warning, new EventId(7, "NoScript"), "Warning: no script called when going {Direction}", direction);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "Unable to {Action} VIP {Vip}: {Error}")]
+    private partial void LogVipFailed(string action, IPAddress vip, string error);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Removed VIP {Vip} from {Interface}: left configured by an earlier run")]
+    private partial void LogRemovedStaleVip(IPAddress vip, string @interface);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Graceful stop did not complete in time; closing anyway")]
+    private partial void LogStopTimedOut();
+}

@@ -1,0 +1,103 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Tmds.Linux;
+
+namespace Appliance.Engine.Platform.Linux;
+
+/// <summary>
+/// Reports carrier changes from RTMGRP_LINK notifications on its own thread. It remembers each interface's last
+/// carrier (seeded from an RTM_GETLINK dump) and reports only real changes, because the kernel also sends
+/// RTM_NEWLINK for MTU, name, statistics and other changes.
+/// </summary>
+internal sealed class LinkWatcher : IDisposable
+{
+    private readonly NetlinkSocket _socket;
+    private readonly Action<string, bool> _onChange;
+    private readonly Dictionary<int, (string Name, bool Up)> _links = [];
+    private readonly PollThread _pollThread;
+    private bool _reporting;
+
+    private LinkWatcher(NetlinkSocket socket, Action<string, bool> onChange)
+    {
+        _socket = socket;
+        _onChange = onChange;
+        _pollThread = new PollThread("netlink-links", socket.Handle, OnReadable);
+    }
+
+    public static LinkWatcher Start(Action<string, bool> onChange)
+    {
+        var socket = NetlinkSocket.Open(Netlink.RtmgrpLink);
+        LinkWatcher? watcher = null;
+        try
+        {
+            watcher = new LinkWatcher(socket, onChange);
+            socket.Dump(DumpRequest(), "RTM_GETLINK", watcher.OnMessage);
+            watcher._reporting = true;
+            watcher._pollThread.Start();
+            return watcher;
+        }
+        catch
+        {
+            watcher?._pollThread.Dispose();
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        _pollThread.Dispose();
+        _socket.Dispose();
+    }
+
+    private static NetlinkMessage DumpRequest() =>
+        new NetlinkMessage(Netlink.RtmGetLink, Netlink.NlmFRequest | Netlink.NlmFDump)
+            .Body(new ifinfomsg { ifi_family = 0 });
+
+    private void OnReadable()
+    {
+        // Bounded: at most a handful of datagrams per wake-up; poll comes straight back if more are queued.
+        for (var i = 0; i < 16; i++)
+        {
+            if (_socket.TryReceive(OnMessage, out var errno))
+            {
+                continue;
+            }
+            if (errno == LibC.ENOBUFS)
+            {
+                // Notifications were dropped: ask for the full table again; the replies arrive on this thread
+                // and are compared with what we knew, so a missed change is still reported once.
+                _socket.Post(DumpRequest(), "RTM_GETLINK");
+                continue;
+            }
+            return;
+        }
+    }
+
+    private void OnMessage(ushort type, ReadOnlySpan<byte> body)
+    {
+        if ((type != Netlink.RtmNewLink && type != Netlink.RtmDelLink) || body.Length < Unsafe.SizeOf<ifinfomsg>())
+        {
+            return;
+        }
+        var info = MemoryMarshal.Read<ifinfomsg>(body);
+        var attributes = body[Netlink.Align(Unsafe.SizeOf<ifinfomsg>())..];
+        if (type == Netlink.RtmDelLink)
+        {
+            _links.Remove(info.ifi_index);
+            return;
+        }
+        var name = NetlinkAttributes.FindString(attributes, Netlink.IflaIfname);
+        if (name is null)
+        {
+            return;
+        }
+        var up = (info.ifi_flags & LinuxDefinitions.IffLowerUp) != 0;
+        var known = _links.TryGetValue(info.ifi_index, out var previous);
+        _links[info.ifi_index] = (name, up);
+        if (_reporting && (!known || previous.Up != up))
+        {
+            _onChange(name, up);
+        }
+    }
+}

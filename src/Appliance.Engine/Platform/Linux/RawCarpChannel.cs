@@ -1,0 +1,140 @@
+using System.Net;
+using Appliance.Engine.Protocol;
+using Appliance.Engine.Transport;
+using Tmds.Linux;
+
+namespace Appliance.Engine.Platform.Linux;
+
+/// <summary>
+/// The CARP socket of one VHID. Multicast mode: a raw IPv4 socket for protocol 112 (the kernel writes the IP
+/// header). --nomcast mode: an AF_PACKET socket carrying whole frames both ways, because the IP stack drops a
+/// multicast destination whose group was never joined, even when it arrives as an L2 broadcast, and ucarp's
+/// --nomcast sends no IGMP join (spec 7.3).
+/// </summary>
+internal sealed unsafe partial class RawCarpChannel : ICarpChannel
+{
+    private const int ReceiveBufferSize = 4096;
+    /// <summary>Packets read per wake-up before poll looks at the stop eventfd again.</summary>
+    private const int MaxPacketsPerWake = 64;
+
+    private readonly CarpChannelOptions _options;
+    private readonly int _ifindex;
+    private readonly SafeFd _receiveFd;
+    private readonly int _linkHeaderLength;
+    private readonly PacketSocket? _packetSocket;
+    private readonly byte[] _mac;
+    private readonly byte[] _receiveBuffer = new byte[ReceiveBufferSize];
+    private readonly PollThread _pollThread;
+    private PacketHandler? _handler;
+    private int _disposed;
+
+    private RawCarpChannel(CarpChannelOptions options, int ifindex, SafeFd receiveFd, int linkHeaderLength, PacketSocket? packetSocket, byte[] mac)
+    {
+        _options = options;
+        _ifindex = ifindex;
+        _receiveFd = receiveFd;
+        _linkHeaderLength = linkHeaderLength;
+        _packetSocket = packetSocket;
+        _mac = mac;
+        _pollThread = new PollThread($"carp-rx {options.Interface}", receiveFd, DrainReceiveQueue);
+    }
+
+    public static RawCarpChannel Open(CarpChannelOptions options, InterfaceControl interfaces)
+    {
+        RequireIPv4(options.Source, nameof(options.Source));
+        RequireIPv4(options.Group, nameof(options.Group));
+        var ifindex = interfaces.RequireIndex(options.Interface, "if_nametoindex");
+        if (options.NoMulticast)
+        {
+            var mac = interfaces.GetHardwareAddress(options.Interface);
+            var packetSocket = PacketSocket.OpenCarpReceiver(ifindex);
+            try
+            {
+                return new RawCarpChannel(options, ifindex, packetSocket.Handle, LinkLayerFrames.EthernetHeaderLength, packetSocket, mac);
+            }
+            catch
+            {
+                packetSocket.Dispose();
+                throw;
+            }
+        }
+        var fd = OpenMulticastSocket(options, ifindex);
+        try
+        {
+            return new RawCarpChannel(options, ifindex, fd, 0, null, []);
+        }
+        catch
+        {
+            fd.Dispose();
+            throw;
+        }
+    }
+
+    public void Send(ReadOnlySpan<byte> carpPayload)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_packetSocket is not null)
+        {
+            Span<byte> frame = stackalloc byte[LinkLayerFrames.EthernetHeaderLength + Ipv4Header.Length + carpPayload.Length];
+            // ucarp: a random 16-bit IP id per packet (spec 1.2).
+            var id = (ushort)Random.Shared.Next(0, 0x10000);
+            LinkLayerFrames.WriteCarpFrame(frame, _mac, _options.Source, _options.Group, id, carpPayload);
+            _packetSocket.Send(_ifindex, frame, "sendto(AF_PACKET)");
+            return;
+        }
+        SendToGroup(carpPayload);
+    }
+
+    public void Start(PacketHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Interlocked.CompareExchange(ref _handler, handler, null) is not null)
+        {
+            throw new InvalidOperationException("The channel is already started.");
+        }
+        _pollThread.Start();
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        _pollThread.Dispose();
+        _receiveFd.Dispose();
+    }
+
+    private void DrainReceiveQueue()
+    {
+        var handler = _handler!;
+        using var lease = _receiveFd.Acquire();
+        for (var i = 0; i < MaxPacketsPerWake; i++)
+        {
+            long received;
+            fixed (byte* buffer = _receiveBuffer)
+            {
+                received = LibC.recv(lease.Fd, buffer, ReceiveBufferSize, LibC.MSG_DONTWAIT);
+            }
+            if (received < 0)
+            {
+                // EAGAIN: queue drained. Anything else (e.g. ENETDOWN while the link bounces) was consumed by
+                // this recv; poll reports the next packet.
+                return;
+            }
+            if (received > _linkHeaderLength)
+            {
+                handler(_receiveBuffer.AsSpan(_linkHeaderLength, (int)received - _linkHeaderLength));
+            }
+        }
+    }
+
+    private static void RequireIPv4(IPAddress address, string name)
+    {
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            throw new ArgumentException($"{address} is not an IPv4 address", name);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Engine.Scripts;
+
+/// <summary>One up/down script call: ucarp's convention, <c>script &lt;interface&gt; &lt;vip&gt; [xparam]</c>.</summary>
+public sealed record ScriptRequest(string Path, IReadOnlyList<string> Arguments, Action<int?>? Completed = null)
+{
+    /// <summary>ucarp's log text: "Spawning [/etc/vip-up.sh eth0 10.0.0.1]".</summary>
+    public string CommandLine => string.Join(' ', Arguments.Prepend(Path));
+}
+
+/// <summary>Runs scripts for the engine without ever blocking it.</summary>
+public interface IScriptRunner
+{
+    /// <summary>Queues the script; calls run one at a time per runner, in order. Never blocks.</summary>
+    void Enqueue(ScriptRequest request);
+}
+
+/// <summary>
+/// Runs queued scripts one after another on a background task (order matters: an up followed by a down
+/// must run in that order), each with a timeout, logging the exit code and every output line. Unlike
+/// ucarp, the engine keeps advertising and receiving while a script runs (ucarp blocks, spec 3.2).
+/// </summary>
+public sealed partial class ScriptRunner : IScriptRunner, IAsyncDisposable
+{
+    private readonly Channel<ScriptRequest> _queue = Channel.CreateUnbounded<ScriptRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ILogger _logger;
+    private readonly TimeSpan _timeout;
+    private readonly Task _worker;
+
+    public ScriptRunner(ILogger logger, TimeSpan timeout)
+    {
+        _logger = logger;
+        _timeout = timeout;
+        _worker = Task.Run(RunAsync);
+    }
+
+    public void Enqueue(ScriptRequest request)
+    {
+        LogSpawning(request.CommandLine);
+        _queue.Writer.TryWrite(request);
+    }
+
+    /// <summary>Waits for the queued scripts to finish (each bounded by the timeout).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _worker.ConfigureAwait(false);
+    }
+
+    private async Task RunAsync()
+    {
+        await foreach (var request in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            int? exitCode = null;
+            try
+            {
+                exitCode = await RunOneAsync(request).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+            {
+                LogExecFailed(request.CommandLine, ex.Message);
+            }
+            try
+            {
+                request.Completed?.Invoke(exitCode);
+            }
+            catch (Exception ex)
+            {
+                LogCallbackFailed(ex);
+            }
+        }
+    }
+
+    private async Task<int?> RunOneAsync(ScriptRequest request)
+    {
+        // execl semantics, as ucarp: no shell; the script needs a shebang and the executable bit.
+        var psi = new ProcessStartInfo(request.Path)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            UseShellExecute = false,
+        };
+        foreach (var arg in request.Arguments)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        using var process = new Process { StartInfo = psi };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                LogOutput(request.Path, line);
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                LogOutput(request.Path, line);
+            }
+        };
+        var started = Stopwatch.GetTimestamp();
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var cts = new CancellationTokenSource(_timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            LogTimedOut(request.CommandLine, _timeout.TotalSeconds);
+            return null;
+        }
+        var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (process.ExitCode == 0)
+        {
+            LogFinished(request.CommandLine, process.ExitCode, ms);
+        }
+        else
+        {
+            LogFailed(request.CommandLine, process.ExitCode, ms);
+        }
+        return process.ExitCode;
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Spawning [{CommandLine}]")]
+    private partial void LogSpawning(string commandLine);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Unable to exec {CommandLine}: {Error}")]
+    private partial void LogExecFailed(string commandLine, string error);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Script [{CommandLine}] exited with status {ExitCode} after {Milliseconds:F0} ms")]
+    private partial void LogFinished(string commandLine, int exitCode, double milliseconds);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Script [{CommandLine}] exited with status {ExitCode} after {Milliseconds:F0} ms")]
+    private partial void LogFailed(string commandLine, int exitCode, double milliseconds);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "Script [{CommandLine}] killed after the {Seconds} s timeout")]
+    private partial void LogTimedOut(string commandLine, double seconds);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "{Script}: {Line}")]
+    private partial void LogOutput(string script, string line);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Error, Message = "Script completion callback failed")]
+    private partial void LogCallbackFailed(Exception exception);
+}

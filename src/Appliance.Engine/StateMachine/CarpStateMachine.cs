@@ -1,0 +1,526 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Engine.StateMachine;
+
+/// <summary>
+/// The CARP state machine of one VHID with ucarp's semantics (carp-wire-spec section 3), plus the
+/// BSD bow-out on graceful exits. Synchronous and lock-owned: every input runs under the lock, collects
+/// its effects as data and hands them to the sink in order, still under the lock, so that effects of two
+/// inputs (a timer and a received advert) can never interleave. The sink must not block. Timers come
+/// from the injected <see cref="TimeProvider"/> (tests use FakeTimeProvider).
+/// </summary>
+public sealed partial class CarpStateMachine : IDisposable
+{
+    /// <summary>The BSD "bow-out" pair: a master going away advertises the worst possible priority.</summary>
+    public const byte BowOutAdvBase = 255;
+    public const byte BowOutAdvSkew = 255;
+
+    private readonly Lock _lock = new();
+    private readonly TimeProvider _time;
+    private readonly Action<CarpEffect> _sink;
+    private readonly ITimer _advertTimer;
+    private readonly ITimer _masterDownTimer;
+    private readonly uint _ownTieKey;
+    private readonly long _ownPriority;
+    private readonly long _masterDownPriority;
+    private readonly TimeSpan _advertInterval;
+    private readonly TimeSpan _masterDown;
+
+    private CarpState _state = CarpState.Init;
+    private ulong _counter;
+    private bool _initCounter = true;
+    private int _delayedArp;
+    private bool _linkUp = true;
+    private bool _maintenance;
+    private readonly Dictionary<string, string> _demotions = new(StringComparer.Ordinal);
+    private long _masterDownDeadline;
+    private long _holdUntil;
+    private bool _stopping;
+    private bool _stopped;
+    private bool _disposed;
+
+    public CarpStateMachine(VhidConfig config, IPAddress sourceAddress, TimeProvider timeProvider, Action<CarpEffect> sink)
+    {
+        Config = config;
+        SourceAddress = sourceAddress;
+        _time = timeProvider;
+        _sink = sink;
+        _ownTieKey = TieKey(sourceAddress);
+        _ownPriority = CarpTiming.Priority(config.AdvBase, config.AdvSkew);
+        _advertInterval = CarpTiming.AdvertInterval(config.AdvBase, config.AdvSkew);
+        _masterDown = CarpTiming.MasterDown(config.AdvBase, config.AdvSkew, config.DeadRatio);
+        // ucarp compares (advbase x deadratio, own skew) with the master's (advbase, advskew) to decide
+        // whether that master would time out anyway; with advbase 0 our master-down replaces it.
+        _masterDownPriority = config.AdvBase == 0
+            ? (long)_masterDown.TotalMicroseconds
+            : config.AdvBase * (long)config.DeadRatio * 1_000_000L + CarpTiming.SkewMicroseconds(config.AdvSkew);
+        _advertTimer = timeProvider.CreateTimer(static s => ((CarpStateMachine)s!).OnAdvertTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _masterDownTimer = timeProvider.CreateTimer(static s => ((CarpStateMachine)s!).OnMasterDownTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    public VhidConfig Config { get; }
+
+    public IPAddress SourceAddress { get; }
+
+    public CarpState State
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>True while maintenance or any demotion is in force: we advertise the bow-out pair and never preempt.</summary>
+    public bool IsDemoted
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return DemotedLocked;
+            }
+        }
+    }
+
+    private bool DemotedLocked => _maintenance || _demotions.Count > 0 || _stopping;
+
+    /// <summary>INIT to BACKUP ("Switching to state: BACKUP", downscript unless neutral), then wait master-down.</summary>
+    public void Start(bool linkUp)
+    {
+        var fx = new List<CarpEffect>();
+        lock (_lock)
+        {
+            if (_state != CarpState.Init || _disposed)
+            {
+                return;
+            }
+            _linkUp = linkUp || Config.IgnoreInterfaceState;
+            SetState(fx, CarpState.Backup, TransitionCause.Startup, runScripts: !Config.Neutral);
+            if (_linkUp)
+            {
+                ArmMasterDown(_masterDown);
+            }
+            Emit(fx);
+        }
+    }
+
+    /// <summary>A valid advert from another node (the codec has already checked TTL, version, vhid, checksum and HMAC).</summary>
+    public void OnAdvert(IPAddress source, byte advbase, byte advskew, ulong counter)
+    {
+        var fx = new List<CarpEffect>();
+        lock (_lock)
+        {
+            if (_state == CarpState.Init || _disposed || _stopped)
+            {
+                return;
+            }
+            // ucarp adopts the counter of every valid advert, in any state (spec 2.3).
+            _counter = counter;
+            _initCounter = false;
+            if (!_linkUp)
+            {
+                return;
+            }
+            var theirs = CarpTiming.Priority(advbase, advskew);
+            var ours = EffectivePriority;
+            switch (_state)
+            {
+                case CarpState.Master:
+                    if (ours > theirs || (ours == theirs && TieKey(source) < _ownTieKey))
+                    {
+                        // ucarp: one more advert, then BACKUP, then re-arm master-down.
+                        fx.Add(NextAdvert());
+                        SetState(fx, CarpState.Backup, _stopping ? TransitionCause.Shutdown : DemotedLocked ? DemotionCause : TransitionCause.BetterMasterSeen, runScripts: true);
+                        ArmMasterDown(_masterDown);
+                        fx.Add(new CarpEffect.Log(LogLevel.Warning, "Preferred master advertised: going back to BACKUP state"));
+                        if (_stopping)
+                        {
+                            CompleteStopLocked(fx);
+                        }
+                    }
+                    else
+                    {
+                        fx.Add(new CarpEffect.SendGratuitousArp());
+                        _delayedArp = 2;
+                        fx.Add(new CarpEffect.Log(LogLevel.Warning, "Non-preferred master advertising: reasserting control of VIP with another gratuitous arp"));
+                        // Not in ucarp: answer at once so the other master yields now, not at our next tick.
+                        fx.Add(NextAdvert());
+                    }
+                    break;
+                case CarpState.Backup:
+                    if (Config.Preempt && !DemotedLocked && ours < theirs)
+                    {
+                        BecomeMaster(fx, TransitionCause.Preempt);
+                        fx.Add(new CarpEffect.Log(LogLevel.Warning, "Putting MASTER down - preemption"));
+                    }
+                    else if (_masterDownPriority < theirs && !_stopping)
+                    {
+                        BecomeMaster(fx, TransitionCause.MasterBowedOut);
+                        fx.Add(new CarpEffect.Log(LogLevel.Warning, "Putting MASTER DOWN (going to time out)"));
+                    }
+                    else
+                    {
+                        ArmMasterDown(_masterDown);
+                    }
+                    break;
+            }
+            Emit(fx);
+        }
+    }
+
+    /// <summary>Carrier changed. Without --ignoreifstate, losing it forces BACKUP; regaining it re-arms master-down.</summary>
+    public void OnLinkChanged(bool up)
+    {
+        var fx = new List<CarpEffect>();
+        lock (_lock)
+        {
+            if (Config.IgnoreInterfaceState || _linkUp == up || _disposed || _stopped)
+            {
+                return;
+            }
+            _linkUp = up;
+            if (_state == CarpState.Init)
+            {
+                return;
+            }
+            if (!up)
+            {
+                StopTimers();
+                if (_state == CarpState.Master)
+                {
+                    SetState(fx, CarpState.Backup, TransitionCause.LinkDown, runScripts: true);
+                }
+                fx.Add(new CarpEffect.Log(LogLevel.Warning, $"Link down on {Config.Interface}: staying BACKUP until carrier returns"));
+                if (_stopping)
+                {
+                    CompleteStopLocked(fx);
+                }
+            }
+            else
+            {
+                fx.Add(new CarpEffect.Log(LogLevel.Information, $"Link up on {Config.Interface}"));
+                ArmMasterDown(_masterDown);
+            }
+            Emit(fx);
+        }
+    }
+
+    /// <summary>
+    /// ucarp's SIGUSR2: if not BACKUP, go BACKUP and stay quiet for <paramref name="hold"/> (3 s in ucarp)
+    /// before the master-down timer runs again, so another node takes over.
+    /// </summary>
+    public void ForceBackup(TimeSpan hold)
+    {
+        var fx = new List<CarpEffect>();
+        lock (_lock)
+        {
+            if (_state != CarpState.Master || _disposed || _stopping)
+            {
+                return;
+            }
+            StopTimers();
+            SetState(fx, CarpState.Backup, TransitionCause.AdminAction, runScripts: true);
+            _holdUntil = _time.GetTimestamp() + (long)(hold.TotalSeconds * _time.TimestampFrequency);
+            ArmMasterDown(hold + _masterDown);
+            Emit(fx);
+        }
+    }
+
+    /// <summary>Persistent maintenance (pfSense): advertise the bow-out pair so a peer takes over; never preempt.</summary>
+    public void SetMaintenance(bool enabled)
+    {
+        var fx = new List<CarpEffect>();
+        lock (_lock)
+        {
+            if (_maintenance == enabled || _disposed)
+            {
+                return;
+            }
+            var wasDemoted = DemotedLocked;
+            _maintenance = enabled;
+            OnDemotionChangedLocked(fx, wasDemoted);
+            Emit(fx);
+        }
+    }
+
+    /// <summary>Demotes (reason non-null) or restores (null) on behalf of a source such as a health check.</summary>
+    public void SetDemotion(string source, string? reason)
+    {
+        var fx = new List<CarpEffect>();
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            var wasDemoted = DemotedLocked;
+            if (reason is null)
+            {
+                if (!_demotions.Remove(source))
+                {
+                    return;
+                }
+            }
+            else
+            {
+                if (_demotions.TryGetValue(source, out var old) && old == reason)
+                {
+                    return;
+                }
+                _demotions[source] = reason;
+            }
+            OnDemotionChangedLocked(fx, wasDemoted);
+            Emit(fx);
+        }
+    }
+
+    /// <summary>The reasons this VHID is demoted, for the dashboard ("health check web: HTTP 503").</summary>
+    public IReadOnlyList<string> Demotions
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return DemotionListLocked();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Graceful stop. A MASTER advertises the bow-out pair and keeps the VIP until a peer's advert shows it has
+    /// claimed it (or <paramref name="peerWait"/> passes, e.g. when there is no peer), then goes BACKUP (VIP
+    /// released, downscript) and emits <see cref="CarpEffect.Stopped"/>. A BACKUP stops at once.
+    /// </summary>
+    public void Stop(TimeSpan peerWait)
+    {
+        var fx = new List<CarpEffect>();
+        lock (_lock)
+        {
+            if (_stopping || _stopped || _disposed)
+            {
+                return;
+            }
+            _stopping = true;
+            _masterDownTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            if (_state == CarpState.Master && _linkUp)
+            {
+                fx.Add(NextAdvert());
+                _masterDownDeadline = _time.GetTimestamp() + (long)(peerWait.TotalSeconds * _time.TimestampFrequency);
+                // Reuse the master-down timer as the "no peer answered" deadline.
+                _masterDownTimer.Change(peerWait, Timeout.InfiniteTimeSpan);
+            }
+            else
+            {
+                if (_state == CarpState.Master)
+                {
+                    SetState(fx, CarpState.Backup, TransitionCause.Shutdown, runScripts: true);
+                }
+                CompleteStopLocked(fx);
+            }
+            Emit(fx);
+        }
+    }
+
+    /// <summary>ucarp's SIGUSR1 line: "MASTER on eth0 id 42".</summary>
+    public string Describe()
+    {
+        lock (_lock)
+        {
+            return $"{(_state == CarpState.Backup ? "BACKUP" : "MASTER")} on {Config.Interface} id {Config.Vhid}";
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+        }
+        _advertTimer.Dispose();
+        _masterDownTimer.Dispose();
+    }
+
+    private long EffectivePriority => DemotedLocked
+        ? CarpTiming.Priority(BowOutAdvBase, BowOutAdvSkew)
+        : _ownPriority;
+
+    private TransitionCause DemotionCause => _maintenance ? TransitionCause.AdminAction : TransitionCause.Demoted;
+
+    private void OnDemotionChangedLocked(List<CarpEffect> fx, bool wasDemoted)
+    {
+        var demoted = DemotedLocked;
+        if (demoted == wasDemoted)
+        {
+            return;
+        }
+        if (demoted)
+        {
+            fx.Add(new CarpEffect.Log(LogLevel.Warning, $"Demoted ({string.Join(", ", DemotionListLocked())}): advertising {BowOutAdvBase}/{BowOutAdvSkew} so a peer takes over"));
+            if (_state == CarpState.Master && _linkUp)
+            {
+                // Bow out now; we keep the VIP until the peer's advert shows it has claimed it.
+                fx.Add(NextAdvert());
+            }
+        }
+        else
+        {
+            fx.Add(new CarpEffect.Log(LogLevel.Warning, "Demotion cleared: advertising normal priority again"));
+            if (_state == CarpState.Master && _linkUp)
+            {
+                fx.Add(NextAdvert());
+            }
+        }
+    }
+
+    private List<string> DemotionListLocked()
+    {
+        var list = _demotions.Select(d => $"{d.Key}: {d.Value}").ToList();
+        if (_maintenance)
+        {
+            list.Insert(0, "maintenance");
+        }
+        return list;
+    }
+
+    private void OnAdvertTimer()
+    {
+        var fx = new List<CarpEffect>();
+        lock (_lock)
+        {
+            if (_state != CarpState.Master || _disposed || _stopped || !_linkUp)
+            {
+                return;
+            }
+            fx.Add(NextAdvert());
+            // ucarp: a delayed gratuitous ARP right after the 3rd advert as MASTER (spec 3.7).
+            if (_delayedArp > 0 && --_delayedArp == 0)
+            {
+                fx.Add(new CarpEffect.SendGratuitousArp());
+            }
+            Emit(fx);
+        }
+    }
+
+    private void OnMasterDownTimer()
+    {
+        var fx = new List<CarpEffect>();
+        lock (_lock)
+        {
+            if (_disposed || _stopped)
+            {
+                return;
+            }
+            var now = _time.GetTimestamp();
+            if (now < _masterDownDeadline)
+            {
+                // Re-armed after this callback was queued; the newer arm fires later.
+                return;
+            }
+            if (_stopping)
+            {
+                // No peer claimed the VIP in time: release it anyway, we are going away.
+                if (_state == CarpState.Master)
+                {
+                    SetState(fx, CarpState.Backup, TransitionCause.Shutdown, runScripts: true);
+                }
+                CompleteStopLocked(fx);
+            }
+            else if (_state == CarpState.Backup && _linkUp)
+            {
+                if (now < _holdUntil)
+                {
+                    // Still in the SIGUSR2 quiet period: look again once it is over.
+                    ArmMasterDown(_time.GetElapsedTime(now, _holdUntil) + _masterDown);
+                }
+                else
+                {
+                    BecomeMaster(fx, TransitionCause.MasterDownTimeout);
+                }
+            }
+            Emit(fx);
+        }
+    }
+
+    private void BecomeMaster(List<CarpEffect> fx, TransitionCause cause)
+    {
+        _masterDownTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        // ucarp order (spec 3.4): log, upscript, gratuitous ARP, advert, then adverts every interval.
+        SetState(fx, CarpState.Master, cause, runScripts: true);
+        fx.Add(new CarpEffect.SendGratuitousArp());
+        fx.Add(NextAdvert());
+        _delayedArp = 2;
+        _advertTimer.Change(_advertInterval, _advertInterval);
+    }
+
+    private void SetState(List<CarpEffect> fx, CarpState to, TransitionCause cause, bool runScripts)
+    {
+        var from = _state;
+        _state = to;
+        if (to != CarpState.Master)
+        {
+            _advertTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+        fx.Add(new CarpEffect.Transition(from, to, cause, runScripts));
+    }
+
+    private CarpEffect.SendAdvert NextAdvert()
+    {
+        if (_initCounter)
+        {
+            // ucarp: a fresh random counter for every advert until a valid advert is heard (spec 2.3).
+            Span<byte> random = stackalloc byte[8];
+            RandomNumberGenerator.Fill(random);
+            _counter = BinaryPrimitives.ReadUInt64BigEndian(random);
+        }
+        else
+        {
+            _counter = unchecked(_counter + 1);
+        }
+        return DemotedLocked
+            ? new CarpEffect.SendAdvert(BowOutAdvBase, BowOutAdvSkew, _counter)
+            : new CarpEffect.SendAdvert(Config.AdvBase, Config.AdvSkew, _counter);
+    }
+
+    private void ArmMasterDown(TimeSpan after)
+    {
+        _masterDownDeadline = _time.GetTimestamp() + (long)(after.TotalSeconds * _time.TimestampFrequency);
+        _masterDownTimer.Change(after, Timeout.InfiniteTimeSpan);
+    }
+
+    private void StopTimers()
+    {
+        _advertTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _masterDownTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    private void CompleteStopLocked(List<CarpEffect> fx)
+    {
+        StopTimers();
+        _stopped = true;
+        fx.Add(new CarpEffect.Stopped());
+    }
+
+    private void Emit(List<CarpEffect> fx)
+    {
+        foreach (var effect in fx)
+        {
+            _sink(effect);
+        }
+    }
+
+    /// <summary>
+    /// ucarp compares source addresses as the raw s_addr read as a host integer; on x86 (little-endian)
+    /// that is the last octet first (spec 3.5 tie-break quirk). We do the same so mixed clusters agree.
+    /// </summary>
+    internal static uint TieKey(IPAddress address)
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        return address.TryWriteBytes(bytes, out var n) && n == 4 ? BinaryPrimitives.ReadUInt32LittleEndian(bytes) : 0;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Reflection;
+
+namespace Appliance.IntegrationTests.Lab;
+
+/// <summary>
+/// Finds the built appliance (src/Appliance.Web, assembly <c>appliance</c>) so tests can start it
+/// inside a lab namespace as <c>dotnet appliance.dll …</c>. The integration test project has a
+/// build-only ProjectReference on the web project, so building the tests builds it first.
+/// </summary>
+public static class ApplianceBinary
+{
+    private static readonly Lazy<string> s_repoRoot = new(FindRepoRoot);
+    private static readonly Lazy<string> s_dllPath = new(FindDll);
+
+    /// <summary>The directory holding Appliance.sln.</summary>
+    public static string RepoRoot => s_repoRoot.Value;
+
+    /// <summary>The configuration these tests were built with (Debug or Release).</summary>
+    public static string Configuration { get; } =
+        typeof(ApplianceBinary).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+
+    /// <summary>Full path of appliance.dll; throws when it was not built.</summary>
+    public static string DllPath => s_dllPath.Value;
+
+    /// <summary>
+    /// Starts <c>dotnet appliance.dll <paramref name="args"/></c> in <paramref name="node"/>'s
+    /// namespace. Unless <paramref name="env"/> says otherwise, ASPNETCORE_ENVIRONMENT is
+    /// Development: a built (not published) web app only serves its static web assets
+    /// (blazor.web.js) in Development (browser-tests.md, pitfall 1).
+    /// </summary>
+    public static LabProcess Start(
+        NetworkLab lab,
+        LabNode node,
+        IEnumerable<string> args,
+        IReadOnlyDictionary<string, string>? env = null,
+        string? workingDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(lab);
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+        };
+        foreach (var (key, value) in env ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return lab.Start(node, DotnetHost, [DllPath, .. args], environment, workingDirectory);
+    }
+
+    /// <summary>The dotnet host running these tests, or <c>dotnet</c> from PATH.</summary>
+    public static string DotnetHost
+    {
+        get
+        {
+            var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+            if (!string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk))
+            {
+                return fromSdk;
+            }
+
+            var current = Environment.ProcessPath;
+            return current is not null && Path.GetFileName(current) == "dotnet" ? current : "dotnet";
+        }
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Appliance.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Appliance.sln above {AppContext.BaseDirectory}.");
+    }
+
+    private static string FindDll()
+    {
+        var bin = Path.Combine(RepoRoot, "src", "Appliance.Web", "bin");
+        var preferred = Path.Combine(bin, Configuration, "net10.0", "appliance.dll");
+        if (File.Exists(preferred))
+        {
+            return preferred;
+        }
+
+        // Fall back to another configuration's build, newest first.
+        var other = Directory.Exists(bin)
+            ? Directory.GetFiles(bin, "appliance.dll", SearchOption.AllDirectories)
+                .Where(p => Path.GetFileName(Path.GetDirectoryName(p)) == "net10.0")
+                .OrderByDescending(File.GetLastWriteTimeUtc)
+                .FirstOrDefault()
+            : null;
+        return other ?? throw new FileNotFoundException(
+            $"appliance.dll not built: expected {preferred}. Build Appliance.sln (scripts/test does).", preferred);
+    }
+}
