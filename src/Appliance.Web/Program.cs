@@ -1,12 +1,17 @@
+using Appliance.Engine.Cli;
+using Appliance.Engine.Platform.Linux;
 using Appliance.Web.Hosting;
 
-// Subcommands, one line each. Engine CLI (carp) goes here:
-// if (args is ["carp", ..]) return await Appliance.Engine.Cli.CarpCommand.RunAsync(args[1..]);
-// Later: import, demo.
+// Subcommands, one line each (later: import, demo).
+if (args is ["carp", ..])
+{
+    using var dataPlane = new LinuxDataPlane();
+    return await CarpCommand.RunAsync(args[1..], dataPlane);
+}
 if (args is ["serve", ..])
 {
     return await ServeCommand.RunAsync(args[1..]);
 }
 
-await Console.Error.WriteLineAsync("Usage: appliance serve [--urls URLS] [--data DIR]");
+await Console.Error.WriteLineAsync("Usage: appliance serve [--urls URLS] [--data DIR] | appliance carp [ucarp options]");
 return 1;

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Appliance.Engine.Hosting;
+using Appliance.Engine.Platform.Linux;
 using Appliance.Engine.Transport;
 using Appliance.Web.Api;
 using Appliance.Web.Auth;
@@ -89,6 +90,14 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         }
         try
         {
+            _ = App.Services.GetRequiredService<IDataPlane>();
+        }
+        catch (PlatformException ex)
+        {
+            throw new ApplianceConfigurationException([$"data plane: {ex.Message} (the appliance needs root, or CAP_NET_RAW and CAP_NET_ADMIN)"]);
+        }
+        try
+        {
             _ = App.Services.GetRequiredService<IApplianceStore>();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LiteDB.LiteException)
@@ -107,9 +116,10 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         services.AddSingleton(sp => new LiteDbApplianceStore(Path.GetFullPath(sp.GetRequiredService<IOptions<ApplianceOptions>>().Value.DataDirectory)));
         services.AddSingleton<IApplianceStore>(sp => sp.GetRequiredService<LiteDbApplianceStore>());
 
-        // Engine wiring. TEMPORARY placeholders until CarpEngine / LinuxDataPlane land (see their docs).
-        services.AddSingleton<IDataPlane, PlaceholderDataPlane>();
-        services.AddSingleton<ICarpEngine, PlaceholderCarpEngine>();
+        // The engine manages the VIPs itself (netlink + gratuitous ARP). Tests replace IDataPlane.
+        services.AddSingleton<IDataPlane>(_ => new LinuxDataPlane());
+        services.AddSingleton(sp => new CarpEngine(sp.GetRequiredService<IDataPlane>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<ICarpEngine>(sp => sp.GetRequiredService<CarpEngine>());
 
         services.AddSingleton<AuditService>();
         services.AddSingleton<VhidValidator>();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Appliance.Engine.Hosting;
 using Appliance.Web.Auth;
 using Appliance.Web.Hubs;
@@ -24,6 +25,32 @@ public sealed partial class EngineHostService(
     TimeProvider timeProvider,
     ILogger<EngineHostService> logger) : BackgroundService
 {
+    /// <summary>How long a stop waits for the engine's last events (shutdown transitions) to be recorded.</summary>
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _pendingRemovals = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Stops every VHID gracefully (bow-out, VIP released once a peer claims it) while still watching,
+    /// so the shutdown transitions are recorded in the history and pushed like any other.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var removed = engine.Snapshot()
+            .Select(s => _pendingRemovals.GetOrAdd(s.Key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task)
+            .ToList();
+        try
+        {
+            await engine.ApplyAsync([], cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(removed).WaitAsync(DrainTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or InvalidOperationException)
+        {
+            LogStopIncomplete(ex.Message);
+        }
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Subscribe before the first apply so the start-up transitions (INIT -> BACKUP) are recorded too:
@@ -66,6 +93,10 @@ public sealed partial class EngineHostService(
                     break;
                 case EngineEvent.Removed removed:
                     await hub.Clients.All.Removed(removed.Key).ConfigureAwait(false);
+                    if (_pendingRemovals.TryRemove(removed.Key, out var pending))
+                    {
+                        pending.TrySetResult();
+                    }
                     break;
             }
         }
@@ -109,6 +140,9 @@ public sealed partial class EngineHostService(
             return false;
         }
     }
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "Stopping the VHIDs did not complete cleanly: {Reason}")]
+    private partial void LogStopIncomplete(string reason);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Error, Message = "Recording or pushing an engine event failed")]
     private partial void LogEventFailed(Exception exception);

@@ -35,10 +35,14 @@ public sealed partial class EngineConfigurator(ICarpEngine engine, IApplianceSto
                     LogInvalidStored(vhid.Key, ex.Message);
                 }
             }
-            await engine.ApplyAsync(configs, cancellationToken).ConfigureAwait(false);
-            foreach (var vhid in enabled)
+            try
             {
-                engine.SetMaintenance(vhid.Key, vhid.Maintenance);
+                await engine.ApplyAsync(configs, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Even after a partial failure, the VHIDs that did start get their persisted maintenance back.
+                ReapplyMaintenance(enabled);
             }
             LastError = null;
             LogApplied(configs.Count);
@@ -51,6 +55,18 @@ public sealed partial class EngineConfigurator(ICarpEngine engine, IApplianceSto
         finally
         {
             _gate.Release();
+        }
+    }
+
+    private void ReapplyMaintenance(IReadOnlyList<StoredVhid> enabled)
+    {
+        var running = engine.Snapshot().ToDictionary(s => s.Key, s => s.Maintenance, StringComparer.Ordinal);
+        foreach (var vhid in enabled)
+        {
+            if (running.TryGetValue(vhid.Key, out var maintenance) && maintenance != vhid.Maintenance)
+            {
+                engine.SetMaintenance(vhid.Key, vhid.Maintenance);
+            }
         }
     }
 

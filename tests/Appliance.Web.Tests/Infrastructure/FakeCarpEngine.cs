@@ -44,6 +44,7 @@ public sealed class FakeCarpEngine(TimeProvider timeProvider) : ICarpEngine
         foreach (var key in _statuses.Keys.Where(k => configs.All(c => c.Key != k)))
         {
             _statuses.TryRemove(key, out _);
+            Publish(new EngineEvent.Removed(key));
         }
         foreach (var config in configs)
         {
