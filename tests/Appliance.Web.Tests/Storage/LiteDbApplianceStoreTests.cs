@@ -19,6 +19,14 @@ public sealed class LiteDbApplianceStoreTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void Open_NewDirectory_FileReadableByOwnerOnly()
+    {
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_store.FilePath));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_directory.Path));
+    }
+
+    [Fact]
     public void Trim_MoreThanKeep_DeletesOldestOnly()
     {
         for (var i = 0; i < 10; i++)
