@@ -139,6 +139,7 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         services.AddSingleton<HistoryService>();
         services.AddSingleton<SettingsService>();
         services.AddSingleton<TransitionCounter>();
+        services.AddSingleton<StateFeed>();
         services.AddHostedService<EngineHostService>();
         services.AddSingleton(new AdminPasswordOutput(Console.Out));
 
