@@ -187,6 +187,7 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         app.MapAuditApi();
         app.MapSettingsApi();
         app.MapHub<StateHub>(StateHub.Path);
-        // The dashboard (Components/, wwwroot/) maps its static assets and Razor components here.
+        // The dashboard (Components/, wwwroot/) maps its static assets and Razor components here. The fallback
+        // policy requires a login for every endpoint: static assets and the /login page need .AllowAnonymous().
     }
 }
