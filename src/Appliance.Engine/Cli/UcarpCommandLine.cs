@@ -337,6 +337,11 @@ public static class UcarpCommandLine
                 return false;
             }
         }
+        // Options after --config FILE form a group of their own, never part of the file's last line.
+        if (groups[^1].Count > 0)
+        {
+            groups.Add(new Dictionary<string, string?>(StringComparer.Ordinal));
+        }
         return true;
     }
 

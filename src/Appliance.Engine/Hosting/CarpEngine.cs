@@ -122,7 +122,12 @@ public sealed partial class CarpEngine : ICarpEngine, IAsyncDisposable
                 try
                 {
                     instance.Start();
-                    if (_maintenance.TryGetValue(instance.Config.Key, out var on) && on)
+                    bool on;
+                    lock (_maintenance)
+                    {
+                        on = _maintenance.GetValueOrDefault(instance.Config.Key);
+                    }
+                    if (on)
                     {
                         instance.SetMaintenance(true);
                     }

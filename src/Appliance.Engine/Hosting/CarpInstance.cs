@@ -175,6 +175,19 @@ public sealed partial class CarpInstance : IAsyncDisposable
 
     private void OnPacket(ReadOnlySpan<byte> packet)
     {
+        // The receive thread must survive anything a packet or an effect throws: log, keep receiving.
+        try
+        {
+            HandlePacket(packet);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogPacketFailed(ex);
+        }
+    }
+
+    private void HandlePacket(ReadOnlySpan<byte> packet)
+    {
         if (!CarpCodec.TryDecode(packet, _filter!, out var advert, out var reason, out var detail))
         {
             Interlocked.Increment(ref _drops[(int)reason]);
@@ -363,6 +376,9 @@ public sealed partial class CarpInstance : IAsyncDisposable
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Removed VIP {Vip} from {Interface}: left configured by an earlier run")]
     private partial void LogRemovedStaleVip(IPAddress vip, string @interface);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Handling a received packet failed")]
+    private partial void LogPacketFailed(Exception exception);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Graceful stop did not complete in time; closing anyway")]
     private partial void LogStopTimedOut();

@@ -419,7 +419,9 @@ public sealed partial class CarpStateMachine : IDisposable
             var now = _time.GetTimestamp();
             if (now < _masterDownDeadline)
             {
-                // Re-armed after this callback was queued; the newer arm fires later.
+                // Either re-armed after this callback was queued, or the timer fired a hair early:
+                // wait out the rest of the current deadline.
+                _masterDownTimer.Change(_time.GetElapsedTime(now, _masterDownDeadline), Timeout.InfiniteTimeSpan);
                 return;
             }
             if (_stopping)

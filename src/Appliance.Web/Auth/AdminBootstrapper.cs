@@ -17,7 +17,7 @@ public sealed class AdminPasswordOutput(TextWriter writer)
 public sealed class AdminBootstrapper(UserService users, IConfiguration configuration, AdminPasswordOutput output)
 {
     /// <summary>Checks the configured password; the message names the variable. Null when fine.</summary>
-    public string? ValidateConfiguration()
+    public static string? ValidateConfiguration(IConfiguration configuration)
     {
         var configured = configuration[ApplianceOptions.AdminPasswordVariable];
         return configured is not null && configured.Length < UserService.MinPasswordLength

@@ -21,6 +21,7 @@ namespace Appliance.Web.Hosting;
 /// </summary>
 public sealed class ApplianceWebApplication : IAsyncDisposable
 {
+    /// <summary>Builds the app; bad configuration throws <see cref="ApplianceConfigurationException"/> naming each field.</summary>
     public ApplianceWebApplication(ServeArguments arguments, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -39,6 +40,16 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         ConfigureServices(builder.Services);
         configure?.Invoke(builder);
         App = builder.Build();
+        try
+        {
+            // Before the pipeline: building it already resolves options (data protection, rate limiter).
+            ValidateConfiguration();
+        }
+        catch
+        {
+            ((IDisposable)App).Dispose();
+            throw;
+        }
         ConfigurePipeline(App);
     }
 
@@ -50,10 +61,9 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
     public IReadOnlyList<Uri> Addresses =>
         App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.Select(a => new Uri(a)).ToList() ?? [];
 
-    /// <summary>Validates the configuration (throws <see cref="ApplianceConfigurationException"/>), creates the first admin, starts listening.</summary>
+    /// <summary>Creates the first admin, starts listening.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        ValidateConfiguration();
         App.Services.GetRequiredService<AdminBootstrapper>().EnsureAdmin();
         await App.StartAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -80,7 +90,7 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
             // The binder's message names the key ("Failed to convert configuration value at 'Appliance:LoginWindow'").
             errors.Add(ex.Message);
         }
-        if (App.Services.GetRequiredService<AdminBootstrapper>().ValidateConfiguration() is { } adminError)
+        if (AdminBootstrapper.ValidateConfiguration(App.Configuration) is { } adminError)
         {
             errors.Add(adminError);
         }
@@ -129,14 +139,15 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         services.AddSingleton<HistoryService>();
         services.AddSingleton<SettingsService>();
         services.AddSingleton<TransitionCounter>();
+        services.AddSingleton<StateFeed>();
         services.AddHostedService<EngineHostService>();
         services.AddSingleton(new AdminPasswordOutput(Console.Out));
 
         // Cookie and antiforgery keys live beside the database, so a login survives a restart.
         services.AddDataProtection();
         services.AddOptions<KeyManagementOptions>()
-            .Configure<IOptions<ApplianceOptions>, ILoggerFactory>((keys, options, loggers) => keys.XmlRepository = new FileSystemXmlRepository(
-                new DirectoryInfo(Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "keys")), loggers));
+            .Configure<IOptions<ApplianceOptions>, ILoggerFactory>((keys, options, loggers) =>
+                keys.XmlRepository = new FileSystemXmlRepository(KeyDirectory(options.Value.DataDirectory), loggers));
 
         services.AddApplianceAuth();
         services.AddProblemDetails();
@@ -144,6 +155,15 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         AddDashboard(services);
+    }
+
+    /// <summary>The data-protection keys (unencrypted XML) are as private as the database: 0700.</summary>
+    private static DirectoryInfo KeyDirectory(string dataDirectory)
+    {
+        var path = Path.Combine(Path.GetFullPath(dataDirectory), "keys");
+        return OperatingSystem.IsWindows()
+            ? Directory.CreateDirectory(path)
+            : Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     private static void ConfigurePipeline(WebApplication app)

@@ -10,10 +10,10 @@ public static class ServeCommand
             await Console.Error.WriteLineAsync(error);
             return 1;
         }
-        await using var app = new ApplianceWebApplication(arguments);
+        ApplianceWebApplication app;
         try
         {
-            await app.StartAsync();
+            app = new ApplianceWebApplication(arguments);
         }
         catch (ApplianceConfigurationException ex)
         {
@@ -23,7 +23,11 @@ public static class ServeCommand
             }
             return 1;
         }
-        await app.WaitForShutdownAsync();
+        await using (app)
+        {
+            await app.StartAsync();
+            await app.WaitForShutdownAsync();
+        }
         return 0;
     }
 }

@@ -14,7 +14,15 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
 
     public LiteDbApplianceStore(string dataDirectory)
     {
-        Directory.CreateDirectory(dataDirectory);
+        // The file holds the CARP passwords (the HMAC key cannot be hashed): owner-only access.
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(dataDirectory);
+        }
+        else
+        {
+            Directory.CreateDirectory(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         FilePath = Path.Combine(dataDirectory, FileName);
         _database = new LiteDatabase(new ConnectionString { Filename = FilePath, Connection = ConnectionType.Direct }, CreateMapper());
 
@@ -34,6 +42,10 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
         Users = new UserRepository(users);
         Tokens = new TokenRepository(tokens);
         Settings = new SettingsRepository(_database.GetCollection<SettingsDocument>("settings"));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(FilePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 
     public string FilePath { get; }

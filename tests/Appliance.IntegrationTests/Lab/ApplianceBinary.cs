@@ -1,5 +1,7 @@
 using System.Reflection;
 
+using Appliance.Lab;
+
 namespace Appliance.IntegrationTests.Lab;
 
 /// <summary>

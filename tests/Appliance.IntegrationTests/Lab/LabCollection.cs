@@ -1,3 +1,5 @@
+using Appliance.Lab;
+
 namespace Appliance.IntegrationTests.Lab;
 
 /// <summary>

@@ -3,6 +3,8 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Text;
 
+using Appliance.Lab;
+
 namespace Appliance.IntegrationTests.Lab;
 
 [Collection(LabCollection.Name)]

@@ -3,6 +3,8 @@ using System.Net;
 using Appliance.Engine.Platform.Linux;
 using Xunit.Abstractions;
 
+using Appliance.Lab;
+
 namespace Appliance.IntegrationTests.Platform;
 
 public sealed class LinuxDataPlaneTests : IDisposable

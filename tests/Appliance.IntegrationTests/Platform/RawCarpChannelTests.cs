@@ -5,6 +5,8 @@ using Appliance.Engine.Platform.Linux;
 using Appliance.Engine.Transport;
 using Xunit.Abstractions;
 
+using Appliance.Lab;
+
 namespace Appliance.IntegrationTests.Platform;
 
 public sealed class RawCarpChannelTests(ITestOutputHelper output) : IDisposable

@@ -1,4 +1,5 @@
 using System.Net;
+using Appliance.Engine.Protocol;
 using Appliance.Engine.Transport;
 
 namespace Appliance.Engine.Platform.Linux;
@@ -60,8 +61,8 @@ public sealed class LinuxDataPlane : IDataPlane, IDisposable
     {
         var ifindex = _interfaces.RequireIndex(interfaceName, "if_nametoindex");
         var mac = _interfaces.GetHardwareAddress(interfaceName);
-        Span<byte> frame = stackalloc byte[LinkLayerFrames.GratuitousArpLength];
-        LinkLayerFrames.WriteGratuitousArp(frame, mac, address);
+        Span<byte> frame = stackalloc byte[GratuitousArp.Length];
+        GratuitousArp.Write(frame, mac, address);
         _arpSocket.Send(ifindex, frame, "sendto(AF_PACKET, ETH_P_ARP)");
     }
 

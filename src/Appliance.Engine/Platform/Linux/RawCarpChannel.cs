@@ -50,7 +50,7 @@ internal sealed unsafe partial class RawCarpChannel : ICarpChannel
             var packetSocket = PacketSocket.OpenCarpReceiver(ifindex);
             try
             {
-                return new RawCarpChannel(options, ifindex, packetSocket.Handle, LinkLayerFrames.EthernetHeaderLength, packetSocket, mac);
+                return new RawCarpChannel(options, ifindex, packetSocket.Handle, CarpCodec.EthernetHeaderLength, packetSocket, mac);
             }
             catch
             {
@@ -75,10 +75,10 @@ internal sealed unsafe partial class RawCarpChannel : ICarpChannel
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (_packetSocket is not null)
         {
-            Span<byte> frame = stackalloc byte[LinkLayerFrames.EthernetHeaderLength + Ipv4Header.Length + carpPayload.Length];
+            Span<byte> frame = stackalloc byte[CarpCodec.FrameLength];
             // ucarp: a random 16-bit IP id per packet (spec 1.2).
             var id = (ushort)Random.Shared.Next(0, 0x10000);
-            LinkLayerFrames.WriteCarpFrame(frame, _mac, _options.Source, _options.Group, id, carpPayload);
+            CarpCodec.WriteFrame(frame, _mac, _options.Source, _options.Group, id, broadcast: true, carpPayload);
             _packetSocket.Send(_ifindex, frame, "sendto(AF_PACKET)");
             return;
         }

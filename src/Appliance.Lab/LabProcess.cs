@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Tmds.Linux;
 
-namespace Appliance.IntegrationTests.Lab;
+namespace Appliance.Lab;
 
 /// <summary>
 /// A process started inside a lab namespace by <see cref="NetworkLab.Start"/>. Its stdout and

@@ -1,4 +1,4 @@
-namespace Appliance.IntegrationTests.Lab;
+namespace Appliance.Lab;
 
 /// <summary>
 /// An HTTP response fetched by curl from inside a lab namespace. <see cref="StatusCode"/> is 0

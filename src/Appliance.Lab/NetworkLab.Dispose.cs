@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Tmds.Linux;
 
-namespace Appliance.IntegrationTests.Lab;
+namespace Appliance.Lab;
 
 public sealed partial class NetworkLab
 {

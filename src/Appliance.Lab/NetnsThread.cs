@@ -1,7 +1,8 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Win32.SafeHandles;
 using Tmds.Linux;
 
-namespace Appliance.IntegrationTests.Lab;
+namespace Appliance.Lab;
 
 /// <summary>
 /// Runs code inside a lab namespace: a fresh dedicated thread enters the namespace with
@@ -20,11 +21,15 @@ public static class NetnsThread
         ArgumentNullException.ThrowIfNull(func);
         var path = Path.Combine("/var/run/netns", namespaceName);
         T result = default!;
-        Exception? failure = null;
+        ExceptionDispatchInfo? failure = null;
         var thread = new Thread(() =>
         {
             try
             {
+                if (!File.Exists(path))
+                {
+                    throw new InvalidOperationException($"network namespace {namespaceName} does not exist ({path})");
+                }
                 using (SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read))
                 {
                     var fd = (int)handle.DangerousGetHandle();
@@ -38,7 +43,7 @@ public static class NetnsThread
             }
             catch (Exception ex)
             {
-                failure = ex;
+                failure = ExceptionDispatchInfo.Capture(ex);
             }
         })
         {
@@ -52,10 +57,8 @@ public static class NetnsThread
             throw new TimeoutException($"Delegate in namespace {namespaceName} did not finish within {limit}.");
         }
 
-        if (failure is not null)
-        {
-            throw new InvalidOperationException($"Delegate in namespace {namespaceName} failed: {failure.Message}", failure);
-        }
+        // The delegate's own exception, with its original stack (tests assert on its type).
+        failure?.Throw();
 
         return result;
     }

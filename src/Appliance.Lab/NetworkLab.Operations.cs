@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 
-namespace Appliance.IntegrationTests.Lab;
+namespace Appliance.Lab;
 
 public sealed partial class NetworkLab
 {

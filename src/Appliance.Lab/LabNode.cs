@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Appliance.IntegrationTests.Lab;
+namespace Appliance.Lab;
 
 /// <summary>
 /// One host in a <see cref="NetworkLab"/>: its own network namespace with one veth interface

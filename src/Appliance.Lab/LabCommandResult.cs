@@ -1,4 +1,4 @@
-namespace Appliance.IntegrationTests.Lab;
+namespace Appliance.Lab;
 
 /// <summary>The outcome of a command run to completion inside a lab namespace.</summary>
 public sealed record LabCommandResult(int ExitCode, string StdOut, string StdErr)

@@ -4,7 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 
-namespace Appliance.IntegrationTests.Lab;
+namespace Appliance.Lab;
 
 /// <summary>
 /// A private L2 segment built from network namespaces: one namespace holds a Linux bridge, every

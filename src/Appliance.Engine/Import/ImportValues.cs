@@ -1,0 +1,60 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Appliance.Engine.Import;
+
+/// <summary>Value conversions both import formats share.</summary>
+internal static class ImportValues
+{
+    /// <summary>Debian's vip-up/vip-down only run <c>ifup/ifdown IF:ucarp</c>; the appliance now does that job itself.</summary>
+    public static readonly IReadOnlySet<string> DebianDefaultScripts = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "/usr/share/ucarp/vip-up",
+        "/usr/share/ucarp/vip-down",
+    };
+
+    /// <summary>Prefix length from "255.255.255.0", "/24" or "24"; -1 when it is neither.</summary>
+    public static int ParsePrefix(string text)
+    {
+        var t = text.Trim();
+        if (t.StartsWith('/'))
+        {
+            t = t[1..];
+        }
+        if (int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+        {
+            return length is >= 0 and <= 32 ? length : -1;
+        }
+        if (t.Split('.').Length != 4 || !IPAddress.TryParse(t, out var mask) || mask.AddressFamily != AddressFamily.InterNetwork)
+        {
+            return -1;
+        }
+        var bits = BinaryPrimitives.ReadUInt32BigEndian(mask.GetAddressBytes());
+        var prefix = System.Numerics.BitOperations.PopCount(bits);
+        // A netmask is contiguous ones: 255.0.255.0 is not one.
+        var expected = prefix == 0 ? 0u : uint.MaxValue << (32 - prefix);
+        return bits == expected ? prefix : -1;
+    }
+
+    /// <summary>Splits "10.0.0.1/24" into address and prefix text; prefix null when there is no slash.</summary>
+    public static (string Address, string? Prefix) SplitCidr(string text)
+    {
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? (text, null) : (text[..slash], text[(slash + 1)..]);
+    }
+
+    /// <summary>Shell-variable booleans: yes/true/on/1 and no/false/off/0 (any case); null for anything else.</summary>
+    public static bool? ParseBool(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "yes" or "y" or "true" or "on" or "1" => true,
+        "no" or "n" or "false" or "off" or "0" or "" => false,
+        _ => null,
+    };
+
+    /// <summary>The Debian hook's rule (carp-wire-spec section 5): true unless the value starts with no, off, false or 0.</summary>
+    public static bool DebianTruth(string text) =>
+        !(text.StartsWith("no", StringComparison.Ordinal) || text.StartsWith("off", StringComparison.Ordinal)
+          || text.StartsWith("false", StringComparison.Ordinal) || text.StartsWith('0'));
+}

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Appliance.Engine.Health;
+
+namespace Appliance.Engine.Tests.Health;
+
+/// <summary>The real probes, against listeners on 127.0.0.1 only.</summary>
+public sealed class HealthProbeTests
+{
+    private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(10);
+
+    private static HealthCheckConfig Check(HealthCheckKind kind, string target, int? expected = null) =>
+        new("t", kind, target, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), expected);
+
+    /// <summary>A one-request-per-connection HTTP server answering <paramref name="status"/>.</summary>
+    private static async Task ServeAsync(TcpListener listener, int status, int requests)
+    {
+        for (var i = 0; i < requests; i++)
+        {
+            using var client = await listener.AcceptTcpClientAsync().WaitAsync(TestTimeout);
+            var stream = client.GetStream();
+            var buffer = new byte[4096];
+            var seen = new StringBuilder();
+            while (!seen.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                var n = await stream.ReadAsync(buffer).AsTask().WaitAsync(TestTimeout);
+                if (n == 0)
+                {
+                    break;
+                }
+                seen.Append(Encoding.ASCII.GetString(buffer, 0, n));
+            }
+            var reply = Encoding.ASCII.GetBytes($"HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            await stream.WriteAsync(reply).AsTask().WaitAsync(TestTimeout);
+        }
+    }
+
+    [Theory]
+    [InlineData(200, true)]
+    [InlineData(503, false)]
+    public async Task Http_Status_ComparedWithExpected(int status, bool success)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            var server = ServeAsync(listener, status, 1);
+            using var probe = new HttpHealthProbe();
+            var url = $"http://127.0.0.1:{port}/";
+
+            var result = await probe.ProbeAsync(Check(HealthCheckKind.Http, url), CancellationToken.None).WaitAsync(TestTimeout);
+            await server.WaitAsync(TestTimeout);
+
+            Assert.Equal(success, result.Success);
+            Assert.Equal(success ? $"GET {url} returned 200" : $"GET {url} returned 503, expected 200", result.Description);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Tcp_ListenerThenClosed_ConnectsThenRefused()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var target = $"127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
+        var probe = new TcpHealthProbe();
+
+        var up = await probe.ProbeAsync(Check(HealthCheckKind.Tcp, target), CancellationToken.None).WaitAsync(TestTimeout);
+        listener.Stop();
+        var down = await probe.ProbeAsync(Check(HealthCheckKind.Tcp, target), CancellationToken.None).WaitAsync(TestTimeout);
+
+        Assert.True(up.Success, up.Description);
+        Assert.False(down.Success);
+        Assert.Contains("refused", down.Description, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("/bin/true", null, true, "/bin/true exited with 0")]
+    [InlineData("/bin/false", null, false, "/bin/false exited with 1, expected 0")]
+    [InlineData("sh -c 'echo boom >&2; exit 3'", 3, true, "sh -c 'echo boom >&2; exit 3' exited with 3")]
+    [InlineData("sh -c 'echo boom >&2; exit 3'", null, false, "sh -c 'echo boom >&2; exit 3' exited with 3, expected 0 (boom)")]
+    public async Task Command_ExitCode_ComparedWithExpected(string command, int? expected, bool success, string description)
+    {
+        var result = await new CommandHealthProbe().ProbeAsync(Check(HealthCheckKind.Command, command, expected), CancellationToken.None).WaitAsync(TestTimeout);
+
+        Assert.Equal(success, result.Success);
+        Assert.Equal(description, result.Description);
+    }
+
+    [Fact]
+    public async Task Command_Missing_FailsWithReason()
+    {
+        var result = await new CommandHealthProbe().ProbeAsync(Check(HealthCheckKind.Command, "/nonexistent/check"), CancellationToken.None).WaitAsync(TestTimeout);
+
+        Assert.False(result.Success);
+        Assert.StartsWith("cannot run /nonexistent/check", result.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Command_NoShell_MetacharactersArePlainArguments()
+    {
+        // Without a shell, "; exit 0" is just two more arguments to false.
+        var result = await new CommandHealthProbe().ProbeAsync(Check(HealthCheckKind.Command, "/bin/false ; exit 0"), CancellationToken.None).WaitAsync(TestTimeout);
+
+        Assert.False(result.Success);
+    }
+
+    [Fact]
+    public async Task Command_Cancelled_ProcessIsKilled()
+    {
+        var pidFile = Path.Combine(Path.GetTempPath(), $"hc-{Guid.NewGuid():N}.pid");
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            var run = new CommandHealthProbe().ProbeAsync(Check(HealthCheckKind.Command, $"sh -c 'echo $$ > {pidFile}; exec sleep 30'"), cts.Token);
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TestTimeout));
+
+            var pid = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            var gone = false;
+            for (var i = 0; i < 100 && !gone; i++)
+            {
+                gone = !Directory.Exists($"/proc/{pid}") || File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+                if (!gone)
+                {
+                    await Task.Delay(20);
+                }
+            }
+            Assert.True(gone, $"sleep (pid {pid}) still runs");
+        }
+        finally
+        {
+            File.Delete(pidFile);
+        }
+    }
+
+    [Fact]
+    public async Task Monitor_RealCommandFailing_DemotesThroughTheEngine()
+    {
+        var engine = new FakeCarpEngine();
+        using var probe = new HealthProbe();
+        await using var monitor = new HealthMonitor(engine, probe, TimeProvider.System);
+        var check = new HealthCheckConfig("false", HealthCheckKind.Command, "/bin/false", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2), Fall: 2);
+
+        monitor.Apply(new Dictionary<string, IReadOnlyList<HealthCheckConfig>> { ["eth0/3"] = [check] });
+        var watch = Stopwatch.StartNew();
+        while (engine.Demotions.IsEmpty && watch.Elapsed < TestTimeout)
+        {
+            await Task.Delay(20);
+        }
+
+        var demotion = Assert.Single(engine.Demotions);
+        Assert.Equal("Command check false: /bin/false exited with 1, expected 0 (2 failures in a row)", demotion.Reason);
+    }
+}

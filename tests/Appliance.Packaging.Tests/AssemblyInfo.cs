@@ -1,0 +1,2 @@
+// Packaging targets Linux hosts only (Docker images, systemd, file capabilities).
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
