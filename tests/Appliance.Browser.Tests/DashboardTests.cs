@@ -239,4 +239,33 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         await Expect(row).ToContainTextAsync("password: set");
         Assert.DoesNotContain("secret", await page.GetByTestId("audit-table").InnerTextAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task EditVhidForm_ChangeAndDelete_SavesKeepsPasswordAndDeletesAfterConfirm()
+    {
+        await using var host = await DashboardHost.StartAsync();
+        var vhid = await host.AddVhidAsync(11, "198.18.0.50");
+        await using var session = await browser.NewPageAsync();
+        var page = session.Page;
+        await page.LoginAsync(host);
+
+        var card = page.GetByTestId("vhid-card").Filter(new() { HasText = "198.18.0.50" });
+        await card.GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Edit vhid 11 on eth-test0" })).ToBeVisibleAsync();
+        await Expect(page.Locator("input[name=password]")).ToHaveValueAsync("");
+        await page.Locator("input[name=advskew]").FillAsync("100");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Status board" })).ToBeVisibleAsync();
+        Assert.Equal(100, host.Vhids.Get(vhid.Id)!.AdvSkew);
+        Assert.True(host.Vhids.Get(vhid.Id)!.HasPassword);
+
+        await card.GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete…" }).ClickAsync();
+        Assert.NotNull(host.Vhids.Get(vhid.Id));
+        await page.GetByTestId("confirm-delete").ClickAsync();
+
+        await Expect(page.GetByText("No VHIDs configured")).ToBeVisibleAsync();
+        Assert.Empty(host.Vhids.List());
+    }
 }

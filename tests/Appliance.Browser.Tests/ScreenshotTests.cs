@@ -41,4 +41,33 @@ public sealed class ScreenshotTests(BrowserFixture browser) : IClassFixture<Brow
         Assert.True(new FileInfo(board).Length > 10_000);
         Assert.True(new FileInfo(history).Length > 10_000);
     }
+
+    [Fact]
+    public async Task VhidFormAndLogin_Screenshots_Saved()
+    {
+        await using var host = await DashboardHost.StartAsync();
+        await using var session = await browser.NewPageAsync();
+        var page = session.Page;
+        var directory = Path.Combine(PageExtensions.RepositoryRoot(), "docs", "screenshots");
+        Directory.CreateDirectory(directory);
+
+        await page.GotoAsync(host.BaseUrl + "/login");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Log in" })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(directory, "login.png") });
+
+        await page.LoginAsync(host);
+        await page.GotoAsync(host.BaseUrl + "/vhids/new");
+        await page.WaitForInteractiveAsync();
+        await page.Locator("input[name=interface]").FillAsync("eth-test0");
+        await page.Locator("input[name=vhid]").FillAsync("300");
+        await page.Locator("input[name=vip]").FillAsync("198.18.0.10");
+        await page.Locator("input[name=advbase]").FillAsync("0");
+        await page.Locator("input[name=advskew]").FillAsync("20");
+        await Expect(page.GetByTestId("master-down")).ToHaveTextAsync("234.4 ms");
+        await Expect(page.GetByText("The vhid must be between 1 and 255 (was 300).")).ToBeVisibleAsync();
+        var form = Path.Combine(directory, "vhid-form.png");
+        await page.ScreenshotAsync(new() { Path = form, FullPage = true });
+
+        Assert.True(new FileInfo(form).Length > 10_000);
+    }
 }

@@ -1,13 +1,14 @@
-using Appliance.Engine.Hosting;
+using Appliance.Web.Services;
 using Microsoft.AspNetCore.Components;
 
 namespace Appliance.Web.Components;
 
 /// <summary>
-/// A page that follows the engine live over the circuit: subscribes to <see cref="ICarpEngine.WatchAsync"/>
-/// and a one-second tick (for "how long" texts and counters) once interactive, marshals both onto the
-/// renderer with InvokeAsync, hands failures to DispatchExceptionAsync, and unsubscribes on Dispose.
-/// Nothing is subscribed while prerendering: that render is thrown away.
+/// A page that follows the engine live over the circuit: subscribes to the <see cref="StateFeed"/> (raised
+/// once a transition is recorded, so the history already holds it) and a one-second tick (for the "how
+/// long" texts and counters) once interactive, marshals both onto the renderer with InvokeAsync, hands
+/// failures to DispatchExceptionAsync, and unsubscribes on Dispose. Nothing is subscribed while
+/// prerendering: that render is thrown away.
 /// </summary>
 public abstract class LiveComponentBase : ComponentBase, IDisposable
 {
@@ -15,7 +16,7 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
     private readonly CancellationTokenSource _stop = new();
 
     [Inject]
-    protected ICarpEngine Engine { get; set; } = default!;
+    protected StateFeed Feed { get; set; } = default!;
 
     [Inject]
     protected TimeProvider Time { get; set; } = default!;
@@ -33,7 +34,9 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
         Load();
         if (RendererInfo.IsInteractive)
         {
-            _ = WatchAsync(_stop.Token);
+            Feed.Transition += OnFeedTransition;
+            Feed.Status += OnFeedStatus;
+            Feed.Removed += OnFeedRemoved;
             _ = TickAsync(_stop.Token);
         }
     }
@@ -41,8 +44,18 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
     /// <summary>Reads the page's data (first render and whenever the page wants a refresh).</summary>
     protected abstract void Load();
 
-    /// <summary>Called on the renderer's context for each engine event; the page re-renders afterwards.</summary>
-    protected virtual void OnEngineEvent(EngineEvent engineEvent)
+    /// <summary>A recorded transition, on the renderer's context; the page re-renders afterwards.</summary>
+    protected virtual void OnTransition(TransitionDto transition)
+    {
+    }
+
+    /// <summary>A status change (state, peer, maintenance, message), on the renderer's context.</summary>
+    protected virtual void OnStatus(VhidStatusDto status)
+    {
+    }
+
+    /// <summary>A VHID left the configuration, on the renderer's context.</summary>
+    protected virtual void OnRemoved(string key)
     {
     }
 
@@ -53,25 +66,34 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
 
     public void Dispose()
     {
+        Feed.Transition -= OnFeedTransition;
+        Feed.Status -= OnFeedStatus;
+        Feed.Removed -= OnFeedRemoved;
         _stop.Cancel();
         _stop.Dispose();
         GC.SuppressFinalize(this);
     }
 
-    private async Task WatchAsync(CancellationToken cancellationToken)
+    private void OnFeedTransition(TransitionDto transition) => Marshal(() => OnTransition(transition));
+
+    private void OnFeedStatus(VhidStatusDto status) => Marshal(() => OnStatus(status));
+
+    private void OnFeedRemoved(string key) => Marshal(() => OnRemoved(key));
+
+    /// <summary>Feed handlers run on the engine host's loop: hop onto the renderer, never block the feed.</summary>
+    private void Marshal(Action update) => _ = MarshalAsync(update);
+
+    private async Task MarshalAsync(Action update)
     {
         try
         {
-            await foreach (var engineEvent in Engine.WatchAsync(cancellationToken).ConfigureAwait(false))
+            await InvokeAsync(() =>
             {
-                await InvokeAsync(() =>
-                {
-                    OnEngineEvent(engineEvent);
-                    StateHasChanged();
-                }).ConfigureAwait(false);
-            }
+                update();
+                StateHasChanged();
+            }).ConfigureAwait(false);
         }
-        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or ObjectDisposedException)
+        catch (ObjectDisposedException) when (_stop.IsCancellationRequested)
         {
         }
         catch (Exception ex)

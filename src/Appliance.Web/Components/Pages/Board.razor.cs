@@ -1,4 +1,3 @@
-using Appliance.Engine.Hosting;
 using Appliance.Web.Api;
 using Appliance.Web.Services;
 using Microsoft.AspNetCore.Components;
@@ -7,7 +6,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 namespace Appliance.Web.Components.Pages;
 
 /// <summary>
-/// The status board: one card per VHID and the recent transitions. Engine events update it at once;
+/// The status board: one card per VHID and the recent transitions. Feed events update it at once;
 /// the one-second tick re-reads the snapshot for the counters and the "how long" texts.
 /// </summary>
 public sealed partial class Board
@@ -42,37 +41,29 @@ public sealed partial class Board
         _timeline = History.Query(null, TimelineLength).Value is { } history ? [.. history] : [];
     }
 
-    protected override void OnEngineEvent(EngineEvent engineEvent)
+    protected override void OnStatus(VhidStatusDto status)
     {
-        switch (engineEvent)
+        var index = _statuses.FindIndex(s => s.Key == status.Key);
+        if (index >= 0)
         {
-            case EngineEvent.StatusChanged changed:
-                var dto = Status.ToDto(changed.Status);
-                var index = _statuses.FindIndex(s => s.Key == dto.Key);
-                if (index >= 0)
-                {
-                    _statuses[index] = dto;
-                }
-                else
-                {
-                    Load();
-                }
-                break;
-            case EngineEvent.Transitioned transitioned:
-                // The history store is written by the host's own subscriber; show the event directly.
-                var r = transitioned.Transition;
-                _timeline.Insert(0, new TransitionDto(0, r.At, r.Key, r.Interface, r.Vhid,
-                    WireNames.State(r.From), WireNames.State(r.To), WireNames.Cause(r.Cause), r.LogLine));
-                if (_timeline.Count > TimelineLength)
-                {
-                    _timeline.RemoveRange(TimelineLength, _timeline.Count - TimelineLength);
-                }
-                break;
-            case EngineEvent.Removed:
-                Load();
-                break;
+            _statuses[index] = status;
+        }
+        else
+        {
+            Load();
         }
     }
+
+    protected override void OnTransition(TransitionDto transition)
+    {
+        _timeline.Insert(0, transition);
+        if (_timeline.Count > TimelineLength)
+        {
+            _timeline.RemoveRange(TimelineLength, _timeline.Count - TimelineLength);
+        }
+    }
+
+    protected override void OnRemoved(string key) => Load();
 
     protected override void OnTick() => _statuses = [.. Status.GetAll()];
 

@@ -1,4 +1,3 @@
-using Appliance.Engine.Hosting;
 using Appliance.Web.Services;
 using Microsoft.AspNetCore.Components;
 
@@ -6,8 +5,7 @@ namespace Appliance.Web.Components.Pages;
 
 /// <summary>
 /// The transition history in ucarp's syslog words, filtered by vhid, new state, cause and free text,
-/// newest first, in pages. New transitions appear without a reload (re-read on the tick after an event,
-/// once the host has stored them).
+/// newest first, in pages. New transitions appear without a reload.
 /// </summary>
 public sealed partial class History
 {
@@ -20,7 +18,6 @@ public sealed partial class History
     private string _cause = "";
     private string _text = "";
     private int _page;
-    private bool _dirty;
 
     [Inject]
     private HistoryService HistoryService { get; set; } = default!;
@@ -37,16 +34,8 @@ public sealed partial class History
         Filter();
     }
 
-    protected override void OnEngineEvent(EngineEvent engineEvent) => _dirty |= engineEvent is EngineEvent.Transitioned;
-
-    protected override void OnTick()
-    {
-        if (_dirty)
-        {
-            _dirty = false;
-            Load();
-        }
-    }
+    // The feed raises a transition once it is stored: re-read so filters and paging stay exact.
+    protected override void OnTransition(TransitionDto transition) => Load();
 
     private void Apply()
     {
