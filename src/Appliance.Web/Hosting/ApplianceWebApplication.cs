@@ -154,6 +154,7 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        AddDashboard(services);
     }
 
     /// <summary>The data-protection keys (unencrypted XML) are as private as the database: 0700.</summary>
@@ -187,7 +188,34 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         app.MapAuditApi();
         app.MapSettingsApi();
         app.MapHub<StateHub>(StateHub.Path);
-        // The dashboard (Components/, wwwroot/) maps its static assets and Razor components here. The fallback
-        // policy requires a login for every endpoint: static assets and the /login page need .AllowAnonymous().
+        MapDashboard(app);
     }
+
+    // ---- Dashboard (Components/, top-level wwwroot/): UI block, kept together to ease merges ----
+
+    private static void AddDashboard(IServiceCollection services)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddSingleton(new Components.DashboardNode(System.Net.Dns.GetHostName()));
+        // A rate-limited form login goes back to the login page, which explains the wait; the token endpoint keeps its 429.
+        services.PostConfigure<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>(o => o.OnRejected = (context, _) =>
+        {
+            if (context.HttpContext.Request.Path.StartsWithSegments("/account/login"))
+            {
+                context.HttpContext.Response.StatusCode = StatusCodes.Status303SeeOther;
+                context.HttpContext.Response.Headers.Location = "/login?error=ratelimited";
+            }
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    private static void MapDashboard(WebApplication app)
+    {
+        // CSS and the framework script are public (the login page needs them); every page requires a login.
+        app.MapStaticAssets().Add(endpoint => endpoint.Metadata.Add(new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute()));
+        app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
+    }
+
+    // ---- end of the dashboard block ----
 }

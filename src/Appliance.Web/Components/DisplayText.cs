@@ -1,0 +1,83 @@
+using System.Globalization;
+using Appliance.Web.Services;
+
+namespace Appliance.Web.Components;
+
+/// <summary>How the dashboard writes durations, times, causes and the syslog-style history lines.</summary>
+public static class DisplayText
+{
+    private static readonly Dictionary<string, string> Causes = new(StringComparer.Ordinal)
+    {
+        ["startup"] = "startup",
+        ["masterDownTimeout"] = "master-down timeout",
+        ["preempt"] = "preempt",
+        ["betterMasterSeen"] = "better master seen",
+        ["masterBowedOut"] = "master bowed out",
+        ["linkDown"] = "link down",
+        ["adminAction"] = "admin action",
+        ["demoted"] = "demoted",
+        ["shutdown"] = "shutdown",
+    };
+
+    private static readonly Dictionary<string, string> Drops = new(StringComparer.Ordinal)
+    {
+        ["truncated"] = "truncated",
+        ["ownPacket"] = "own packet",
+        ["notCarp"] = "not CARP",
+        ["badTtl"] = "bad TTL",
+        ["badVersion"] = "bad version",
+        ["wrongVhid"] = "other vhid",
+        ["wrongDestination"] = "wrong destination",
+        ["badChecksum"] = "bad checksum",
+        ["badDigest"] = "bad digest (password)",
+    };
+
+    /// <summary>Every cause as the API names it, for filters.</summary>
+    public static IEnumerable<string> CauseNames => Causes.Keys;
+
+    public static string Cause(string wireName) => Causes.TryGetValue(wireName, out var text) ? text : wireName;
+
+    public static string Drop(string wireName) => Drops.TryGetValue(wireName, out var text) ? text : wireName;
+
+    /// <summary>"4 s", "2 min 13 s", "3 h 05 min", "2 d 4 h".</summary>
+    public static string Duration(TimeSpan span)
+    {
+        if (span < TimeSpan.Zero)
+        {
+            span = TimeSpan.Zero;
+        }
+        return span.TotalSeconds switch
+        {
+            < 60 => $"{(int)span.TotalSeconds} s",
+            < 3600 => $"{span.Minutes} min {span.Seconds:00} s",
+            < 86400 => $"{(int)span.TotalHours} h {span.Minutes:00} min",
+            _ => $"{(int)span.TotalDays} d {span.Hours} h",
+        };
+    }
+
+    /// <summary>An interval from the timing arithmetic: "1 s", "1.039 s", "11.7 ms".</summary>
+    public static string Interval(TimeSpan span) => span.TotalSeconds >= 1
+        ? span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s"
+        : span.TotalMilliseconds.ToString("0.#", CultureInfo.InvariantCulture) + " ms";
+
+    public static string Interval(double milliseconds) => Interval(TimeSpan.FromMilliseconds(milliseconds));
+
+    /// <summary>Local wall-clock time of the node: "10:43:59".</summary>
+    public static string Clock(DateTimeOffset at, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(at, zone).ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+
+    /// <summary>"2026-11-26 10:43:59" in the node's time zone.</summary>
+    public static string Timestamp(DateTimeOffset at, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(at, zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A transition as syslog shows ucarp's line, so admins' grep habits work on the page too:
+    /// "Nov 26 10:43:59 node1 appliance: [WARNING] Switching to state: MASTER (vhid 5 on eth0, cause: master-down timeout)".
+    /// </summary>
+    public static string SyslogLine(TransitionDto t, string hostName, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(t.At, zone);
+        var stamp = string.Create(CultureInfo.InvariantCulture, $"{local:MMM} {local.Day,2} {local:HH:mm:ss}");
+        return $"{stamp} {hostName} appliance: [WARNING] {t.LogLine} (vhid {t.Vhid} on {t.Interface}, cause: {Cause(t.Cause)})";
+    }
+}

@@ -1,0 +1,60 @@
+using Appliance.Web.Services;
+using Microsoft.AspNetCore.Components;
+
+namespace Appliance.Web.Components.Pages;
+
+/// <summary>
+/// The transition history in ucarp's syslog words, filtered by vhid, new state, cause and free text,
+/// newest first, in pages. New transitions appear without a reload.
+/// </summary>
+public sealed partial class History
+{
+    private const int PageSize = 50;
+
+    private List<HistoryLine> _all = [];
+    private List<HistoryLine> _matching = [];
+    private int? _vhid;
+    private string _state = "";
+    private string _cause = "";
+    private string _text = "";
+    private int _page;
+
+    [Inject]
+    private HistoryService HistoryService { get; set; } = default!;
+
+    private bool Filtered => _vhid is not null || _state.Length > 0 || _cause.Length > 0 || _text.Length > 0;
+
+    private int PageCount => Math.Max(1, (_matching.Count + PageSize - 1) / PageSize);
+
+    protected override void Load()
+    {
+        var vhid = _vhid is >= 1 and <= 255 ? _vhid : null;
+        var entries = HistoryService.Query(vhid, HistoryService.MaxTake).Value ?? [];
+        _all = [.. entries.Select(t => new HistoryLine(t, DisplayText.SyslogLine(t, Node.HostName, Zone)))];
+        Filter();
+    }
+
+    // The feed raises a transition once it is stored: re-read so filters and paging stay exact.
+    protected override void OnTransition(TransitionDto transition) => Load();
+
+    private void Apply()
+    {
+        _page = 0;
+        Load();
+    }
+
+    private void Filter()
+    {
+        var text = _text.Trim();
+        _matching = [.. _all.Where(l =>
+            (_vhid is null || l.Transition.Vhid == _vhid)
+            && (_state.Length == 0 || l.Transition.To == _state)
+            && (_cause.Length == 0 || l.Transition.Cause == _cause)
+            && (text.Length == 0 || l.Text.Contains(text, StringComparison.OrdinalIgnoreCase)))];
+        _page = Math.Min(_page, PageCount - 1);
+    }
+
+    private void Go(int page) => _page = Math.Clamp(page, 0, PageCount - 1);
+
+    private sealed record HistoryLine(TransitionDto Transition, string Text);
+}

@@ -1,0 +1,166 @@
+using Appliance.Web.Api;
+using Appliance.Web.Services;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Forms;
+
+namespace Appliance.Web.Components.Pages;
+
+/// <summary>
+/// Create and edit a VHID. Every keystroke runs the same <see cref="VhidValidator"/> the REST API uses
+/// (through <see cref="VhidService.Validate"/>) and shows its messages beside the fields; a field's
+/// messages appear once it was touched, all of them after the first submit.
+/// </summary>
+public sealed partial class VhidEdit
+{
+    /// <summary>The validator's camelCase keys and the form's properties.</summary>
+    private static readonly Dictionary<string, string> Fields = new(StringComparer.Ordinal)
+    {
+        ["interface"] = nameof(VhidInput.Interface),
+        ["vhid"] = nameof(VhidInput.Vhid),
+        ["advbase"] = nameof(VhidInput.AdvBase),
+        ["advskew"] = nameof(VhidInput.AdvSkew),
+        ["password"] = nameof(VhidInput.Password),
+        ["vip"] = nameof(VhidInput.Vip),
+        ["prefixLength"] = nameof(VhidInput.PrefixLength),
+        ["srcip"] = nameof(VhidInput.SrcIp),
+        ["deadratio"] = nameof(VhidInput.DeadRatio),
+        ["upscript"] = nameof(VhidInput.UpScript),
+        ["downscript"] = nameof(VhidInput.DownScript),
+        ["xparam"] = nameof(VhidInput.XParam),
+    };
+
+    private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
+    private VhidInput _input = new();
+    private EditContext _editContext = default!;
+    private ValidationMessageStore _messages = default!;
+    private IReadOnlyDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
+    private string _title = "";
+    private bool _submitted;
+    private bool _saving;
+    private bool _confirmDelete;
+    private bool _notFound;
+
+    [Parameter]
+    public int? Id { get; set; }
+
+    [Inject]
+    private VhidService Vhids { get; set; } = default!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
+    [CascadingParameter]
+    private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    private bool IsNew => Id is null;
+
+    private bool Enabled { get => _input.Enabled ?? true; set => _input.Enabled = value; }
+
+    private bool Preempt { get => _input.Preempt ?? false; set => _input.Preempt = value; }
+
+    private bool Neutral { get => _input.Neutral ?? false; set => _input.Neutral = value; }
+
+    protected override void OnParametersSet()
+    {
+        _input = new VhidInput { AdvBase = 1, AdvSkew = 0, DeadRatio = 3, PrefixLength = 32, Enabled = true, Preempt = false, Neutral = false };
+        _notFound = false;
+        if (Id is { } id)
+        {
+            if (Vhids.Get(id) is not { } v)
+            {
+                _notFound = true;
+            }
+            else
+            {
+                _title = $"vhid {v.Vhid} on {v.Interface}";
+                _input = new VhidInput
+                {
+                    Interface = v.Interface,
+                    Vhid = v.Vhid,
+                    AdvBase = v.AdvBase,
+                    AdvSkew = v.AdvSkew,
+                    Vip = v.Vip,
+                    PrefixLength = v.PrefixLength,
+                    SrcIp = v.SrcIp,
+                    Preempt = v.Preempt,
+                    Neutral = v.Neutral,
+                    DeadRatio = v.DeadRatio,
+                    UpScript = v.UpScript,
+                    DownScript = v.DownScript,
+                    XParam = v.XParam,
+                    Enabled = v.Enabled,
+                };
+            }
+        }
+        _editContext = new EditContext(_input);
+        _messages = new ValidationMessageStore(_editContext);
+        _touched.Clear();
+        _submitted = false;
+        _confirmDelete = false;
+    }
+
+    private void Touch(string field)
+    {
+        _touched.Add(field);
+        Show(Vhids.Validate(_input, Id));
+    }
+
+    private void Show(IReadOnlyDictionary<string, string[]> errors)
+    {
+        _errors = errors;
+        _messages.Clear();
+        foreach (var (key, messages) in errors)
+        {
+            if (!_submitted && !_touched.Contains(key))
+            {
+                continue;
+            }
+            var field = Fields.TryGetValue(key, out var property) ? _editContext.Field(property) : new FieldIdentifier(_input, "");
+            _messages.Add(field, messages);
+        }
+        _editContext.NotifyValidationStateChanged();
+    }
+
+    private string Css(string key) => _errors.ContainsKey(key) && (_submitted || _touched.Contains(key)) ? "invalid" : "";
+
+    private async Task SaveAsync()
+    {
+        _submitted = true;
+        _saving = true;
+        try
+        {
+            var actor = (await AuthenticationState).User.Actor();
+            var result = Id is { } id
+                ? await Vhids.UpdateAsync(id, _input, actor, CancellationToken.None)
+                : await Vhids.CreateAsync(_input, actor, CancellationToken.None);
+            switch (result.Status)
+            {
+                case ServiceStatus.Ok:
+                    Navigation.NavigateTo("/");
+                    break;
+                case ServiceStatus.NotFound:
+                    _notFound = true;
+                    break;
+                default:
+                    Show(result.Errors);
+                    break;
+            }
+        }
+        finally
+        {
+            _saving = false;
+        }
+    }
+
+    private async Task DeleteAsync()
+    {
+        if (Id is not { } id)
+        {
+            return;
+        }
+        var actor = (await AuthenticationState).User.Actor();
+        await Vhids.DeleteAsync(id, actor, CancellationToken.None);
+        Navigation.NavigateTo("/");
+    }
+}

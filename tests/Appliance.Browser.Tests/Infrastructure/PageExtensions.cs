@@ -1,0 +1,40 @@
+namespace Appliance.Browser.Tests.Infrastructure;
+
+internal static class PageExtensions
+{
+    /// <summary>Waits for the layout's data-ready="true": the circuit is connected and clicks will work (pitfall 2).</summary>
+    public static Task WaitForInteractiveAsync(this IPage page) =>
+        Assertions.Expect(page.Locator(".shell[data-ready='true']")).ToBeVisibleAsync();
+
+    /// <summary>Logs in through the login form and waits for the interactive board.</summary>
+    public static async Task LoginAsync(this IPage page, DashboardHost host, string password = DashboardHost.AdminPassword)
+    {
+        await page.GotoAsync(host.BaseUrl + "/");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login"));
+        await page.GetByLabel("Username").FillAsync(DashboardHost.AdminUser);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Status board" })).ToBeVisibleAsync();
+        await page.WaitForInteractiveAsync();
+    }
+
+    /// <summary>Marks the current document; <see cref="AssertNotReloadedAsync"/> fails if the page was loaded again since.</summary>
+    public static Task MarkDocumentAsync(this IPage page) => page.EvaluateAsync("() => { window.__applianceMark = 'same-document'; }");
+
+    public static async Task AssertNotReloadedAsync(this IPage page) =>
+        Assert.Equal("same-document", await page.EvaluateAsync<string?>("() => window.__applianceMark ?? null"));
+
+    /// <summary>The repository root (where Appliance.sln is), for docs/screenshots.</summary>
+    public static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        for (var i = 0; i < 10 && dir is not null; i++, dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Appliance.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("Appliance.sln not found above " + AppContext.BaseDirectory);
+    }
+}
