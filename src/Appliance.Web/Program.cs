@@ -1,10 +1,15 @@
 using Appliance.Engine.Cli;
 using Appliance.Engine.Platform.Linux;
+using Appliance.Web.Hosting;
 
-// Subcommands: `carp` (headless ucarp-compatible daemon); `serve` comes with the web appliance.
+// Subcommands, one line each: `carp` (headless ucarp-compatible daemon), `serve` (the web appliance); later import, demo.
 if (args is ["carp", .. var rest])
 {
     return await CarpCommand.RunAsync(rest, new LinuxDataPlane());
 }
-Console.Error.WriteLine("usage: appliance carp [ucarp options] | appliance carp --help");
+if (args is ["serve", .. var serveArgs])
+{
+    return await ServeCommand.RunAsync(serveArgs);
+}
+Console.Error.WriteLine("usage: appliance serve [--urls URLS] [--data DIR] | appliance carp [ucarp options] | appliance carp --help");
 return 1;
