@@ -34,6 +34,31 @@ internal sealed class BenchRunner(BenchOptions options)
                 Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {daemon.Label} done");
             }
         }
+        if (!options.SkipFootprint)
+        {
+            Console.WriteLine($"== idle footprint: {options.Idle.TotalSeconds:0} s");
+            var (footprints, jitters) = await Footprint.RunAsync(Daemons(), options.Idle);
+            report.Footprints.AddRange(footprints);
+            report.Jitters.AddRange(jitters);
+            Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] footprint done");
+        }
+        if (!options.SkipJitter)
+        {
+            Console.WriteLine($"== REST API load: {options.Load.TotalSeconds:0} s");
+            try
+            {
+                var web = await WebLoad.RunAsync(options.ApplianceExe, options.Quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(20), options.Load, options.Repetitions);
+                report.Jitters.AddRange(web.Jitters);
+                report.Trials.AddRange(web.Maintenance);
+                report.Web = web;
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or HttpRequestException)
+            {
+                Console.Error.WriteLine($"bench: REST API load run failed: {ex.Message}");
+                report.Notes.Add($"The REST API load run failed: {ex.Message.Split('\n')[0]}");
+            }
+            Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] load done");
+        }
         report.Elapsed = clock.Elapsed;
         var text = report.Render();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
@@ -53,7 +78,7 @@ internal sealed class BenchRunner(BenchOptions options)
             foreach (var ev in Events)
             {
                 var t = await pair.RunAsync(ev, rep);
-                Console.WriteLine($"  rep {rep} {ev}: gap {t.GapMs:0} ms, takeover {t.TakeoverMs:0} ms, failed {t.Failed}, dup {t.DuplicateAfterKill}, stale {t.StaleVipAfterRestart}, spurious {t.SpuriousBefore} {t.Note}");
+                Console.WriteLine($"  rep {rep} {ev}: gap {t.GapMs:0} ms, takeover {t.TakeoverMs:0} ms, failed {t.Failed}, dup {t.DuplicateAfterKill}, stale {t.StaleVipAfterRestart}, spurious {t.SpuriousBefore}, silence {t.SilenceMs:0.0} (late {t.LatenessMs:0.0}), garp +{t.GarpAfterAdvertMs:0.0}, client +{t.ClientAfterGarpMs:0.0} {t.Note}");
                 trials.Add(t);
             }
         }

@@ -23,6 +23,7 @@ internal sealed class FailoverPair : IAsyncDisposable
     private LabProcess? _d2;
     private int _mark1;
     private int _mark2;
+    private double _wall0;
 
     private FailoverPair(Daemon daemon, string tag, NetworkLab lab)
     {
@@ -48,6 +49,8 @@ internal sealed class FailoverPair : IAsyncDisposable
 
     public HttpProber Prober { get; private set; }
 
+    public Capture? Capture { get; private set; }
+
     public LabProcess? Daemon1 => _d1;
 
     public LabProcess? Daemon2 => _d2;
@@ -65,6 +68,7 @@ internal sealed class FailoverPair : IAsyncDisposable
             await HttpResponder.StartAsync(lab, pair.Node2);
             pair.Prober = new HttpProber(pair.Client.Namespace, new Uri($"http://{pair.Vip}{HttpResponder.Path}"), s_probeInterval, s_probeTimeout, TimeSpan.FromMinutes(20));
             pair.Prober.Start();
+            pair.Capture = await Capture.StartAsync(lab, pair.Client);
             await pair.FullResetAsync();
             return pair;
         }
@@ -87,7 +91,9 @@ internal sealed class FailoverPair : IAsyncDisposable
             {
                 await FullResetAsync();
             }
-            return ev switch
+            var now = Stopwatch.GetTimestamp();
+            var baseline = Prober.Gap(now - Stopwatch.Frequency, now).Gap.TotalMilliseconds;
+            var trial = ev switch
             {
                 FailoverEvent.SigKill => await SigKillAsync(rep),
                 FailoverEvent.LinkDown => await LinkDownAsync(rep),
@@ -99,6 +105,7 @@ internal sealed class FailoverPair : IAsyncDisposable
                 FailoverEvent.Maintenance => await GracefulAsync(ev, rep, trigger ?? throw new ArgumentNullException(nameof(trigger))),
                 _ => throw new ArgumentOutOfRangeException(nameof(ev)),
             };
+            return trial with { BaselineGapMs = baseline };
         }
         catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
         {
@@ -127,7 +134,7 @@ internal sealed class FailoverPair : IAsyncDisposable
             ? null
             : Lab.HasAddress(Node1, Vip);
         await RestoreAsync();
-        return new Trial(_daemon.Label, FailoverEvent.SigKill, rep, gap.Gap.TotalMilliseconds, takeover, gap.Failed, duplicate, stale, spurious, null);
+        return Diagnose(new Trial(_daemon.Label, FailoverEvent.SigKill, rep, gap.Gap.TotalMilliseconds, takeover, gap.Failed, duplicate, stale, spurious, null));
     }
 
     private async Task<Trial> LinkDownAsync(int rep)
@@ -138,7 +145,7 @@ internal sealed class FailoverPair : IAsyncDisposable
         try
         {
             var (gap, takeover) = await MeasureAsync(t0);
-            return new Trial(_daemon.Label, FailoverEvent.LinkDown, rep, gap.Gap.TotalMilliseconds, takeover, gap.Failed, null, null, spurious, null);
+            return Diagnose(new Trial(_daemon.Label, FailoverEvent.LinkDown, rep, gap.Gap.TotalMilliseconds, takeover, gap.Failed, null, null, spurious, null));
         }
         finally
         {
@@ -154,6 +161,7 @@ internal sealed class FailoverPair : IAsyncDisposable
         var t0 = Stopwatch.GetTimestamp();
         await trigger();
         var (gap, takeover) = await MeasureAsync(t0);
+        var trial = Diagnose(new Trial(_daemon.Label, ev, rep, gap.Gap.TotalMilliseconds, takeover, gap.Failed, null, null, spurious, null));
         if (ev == FailoverEvent.SigTerm)
         {
             await _d1!.WaitForExitAsync(TimeSpan.FromSeconds(15));
@@ -161,17 +169,42 @@ internal sealed class FailoverPair : IAsyncDisposable
             _d1 = StartDaemon(Role.Preferred);
             await RestoreAsync();
         }
-        return new Trial(_daemon.Label, ev, rep, gap.Gap.TotalMilliseconds, takeover, gap.Failed, null, null, spurious, null);
+        return trial;
     }
 
     /// <summary>Waits until node2 answers the client, then a little longer, and measures.</summary>
     private async Task<(ProbeGap Gap, double TakeoverMs)> MeasureAsync(long t0)
     {
+        _wall0 = Capture.Now() - Stopwatch.GetElapsedTime(t0).TotalSeconds;
         var served = await Prober.WaitForAsync(b => b == Node2.Name, t0, s_takeoverLimit)
             ?? throw new TimeoutException($"node2 did not answer the client within {s_takeoverLimit}");
         await Task.Delay(s_afterTakeover);
         var gap = Prober.Gap(t0, Stopwatch.GetTimestamp());
         return (gap, Stopwatch.GetElapsedTime(t0, served.SentAt).TotalMilliseconds);
+    }
+
+    /// <summary>Where the takeover's time went, from the capture on the client (wall-clock seconds).</summary>
+    private Trial Diagnose(Trial trial)
+    {
+        if (Capture is null || !double.IsFinite(trial.TakeoverMs))
+        {
+            return trial;
+        }
+        var packets = Capture.Packets(Vip);
+        var n1 = Node1.Address.ToString();
+        var n2 = Node2.Address.ToString();
+        var last1 = packets.LastOrDefault(p => p.Kind == PacketKind.Advert && p.Source == n1 && p.Time <= _wall0);
+        var first2 = packets.FirstOrDefault(p => p.Kind == PacketKind.Advert && p.Source == n2 && p.Time > _wall0);
+        var garp = packets.FirstOrDefault(p => p.Kind == PacketKind.GratuitousArp && p.Time > _wall0);
+        var served = _wall0 + (trial.TakeoverMs / 1000);
+        var silence = last1 is not null && first2 is not null ? (first2.Time - last1.Time) * 1000 : double.NaN;
+        return trial with
+        {
+            SilenceMs = trial.Event is FailoverEvent.SigKill or FailoverEvent.LinkDown ? silence : double.NaN,
+            LatenessMs = trial.Event is FailoverEvent.SigKill or FailoverEvent.LinkDown ? silence - _daemon.MasterDown.TotalMilliseconds : double.NaN,
+            GarpAfterAdvertMs = first2 is not null && garp is not null ? (garp.Time - first2.Time) * 1000 : double.NaN,
+            ClientAfterGarpMs = garp is not null ? (served - garp.Time) * 1000 : double.NaN,
+        };
     }
 
     /// <summary>node1 back as master (healthy) or a full reset.</summary>

@@ -22,4 +22,20 @@ internal sealed record Trial(
     bool? DuplicateAfterKill,
     bool? StaleVipAfterRestart,
     int SpuriousBefore,
-    string? Note);
+    string? Note)
+{
+    /// <summary>From the master's last advert to the backup's first (capture on the client); compare to master-down.</summary>
+    public double SilenceMs { get; init; } = double.NaN;
+
+    /// <summary><see cref="SilenceMs"/> minus the backup's master-down interval: how late the takeover fired.</summary>
+    public double LatenessMs { get; init; } = double.NaN;
+
+    /// <summary>From the backup's first advert to its first gratuitous ARP for the VIP.</summary>
+    public double GarpAfterAdvertMs { get; init; } = double.NaN;
+
+    /// <summary>From that gratuitous ARP to the send time of the first request node2 answered.</summary>
+    public double ClientAfterGarpMs { get; init; } = double.NaN;
+
+    /// <summary>The longest gap between successes in the second before the event: the client's own noise floor.</summary>
+    public double BaselineGapMs { get; init; } = double.NaN;
+}
