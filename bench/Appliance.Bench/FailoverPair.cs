@@ -130,9 +130,10 @@ internal sealed class FailoverPair : IAsyncDisposable
         _d1 = restarted;
         await restarted.WaitForLineAsync(_daemon.BackupLine, TimeSpan.FromSeconds(10));
         await Task.Delay(20);
-        bool? stale = restarted.Lines.Any(l => l.Contains(_daemon.MasterLine, StringComparison.Ordinal))
-            ? null
-            : Lab.HasAddress(Node1, Vip);
+        // Look at the address first, then at the log: a MASTER line by then means node1 may have
+        // re-added the VIP legitimately (preempt), so the observation is inconclusive.
+        var held = Lab.HasAddress(Node1, Vip);
+        bool? stale = restarted.Lines.Any(l => l.Contains(_daemon.MasterLine, StringComparison.Ordinal)) ? null : held;
         await RestoreAsync();
         return Diagnose(new Trial(_daemon.Label, FailoverEvent.SigKill, rep, gap.Gap.TotalMilliseconds, takeover, gap.Failed, duplicate, stale, spurious, null));
     }
