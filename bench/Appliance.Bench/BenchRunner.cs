@@ -1,0 +1,87 @@
+using System.Diagnostics;
+
+namespace Appliance.Bench;
+
+/// <summary>Runs every part of the benchmark and writes the report.</summary>
+internal sealed class BenchRunner(BenchOptions options)
+{
+    public static readonly FailoverEvent[] Events = [FailoverEvent.SigKill, FailoverEvent.LinkDown, FailoverEvent.SigTerm];
+
+    public IReadOnlyList<Daemon> Daemons(bool all = false)
+    {
+        Daemon[] daemons =
+        [
+            new ApplianceCarpDaemon(options.ApplianceExe, 1, 0, 1, "advbase 1"),
+            new ApplianceCarpDaemon(options.ApplianceExe, 0, 20, 26, "advbase 0, skew 20/26"),
+            new UcarpDaemon(),
+            new KeepalivedDaemon(1, "advert_int 1"),
+            new KeepalivedDaemon(0.1, "advert_int 0.1"),
+        ];
+        return all || options.Only.Count == 0
+            ? daemons
+            : [.. daemons.Where(d => options.Only.Any(o => d.Label.Contains(o, StringComparison.OrdinalIgnoreCase)))];
+    }
+
+    public async Task<int> RunAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        var report = new Report(options, Daemons(all: true));
+        if (!options.SkipFailover)
+        {
+            foreach (var daemon in Daemons())
+            {
+                report.Trials.AddRange(await RunFailoverAsync(daemon));
+                Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {daemon.Label} done");
+            }
+        }
+        if (!options.SkipFootprint)
+        {
+            Console.WriteLine($"== idle footprint: {options.Idle.TotalSeconds:0} s");
+            var (footprints, jitters) = await Footprint.RunAsync(Daemons(), options.Idle);
+            report.Footprints.AddRange(footprints);
+            report.Jitters.AddRange(jitters);
+            Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] footprint done");
+        }
+        if (!options.SkipJitter)
+        {
+            Console.WriteLine($"== REST API load: {options.Load.TotalSeconds:0} s");
+            try
+            {
+                var web = await WebLoad.RunAsync(options.ApplianceExe, options.Quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(20), options.Load, options.Repetitions);
+                report.Jitters.AddRange(web.Jitters);
+                report.Trials.AddRange(web.Maintenance);
+                report.Web = web;
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or HttpRequestException)
+            {
+                Console.Error.WriteLine($"bench: REST API load run failed: {ex.Message}");
+                report.Notes.Add($"The REST API load run failed: {ex.Message.Split('\n')[0]}");
+            }
+            Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] load done");
+        }
+        report.Elapsed = clock.Elapsed;
+        var text = report.Render();
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
+        await File.WriteAllTextAsync(options.Output, text);
+        Console.WriteLine(text);
+        Console.WriteLine($"bench: wrote {options.Output} in {clock.Elapsed:mm\\:ss}");
+        return 0;
+    }
+
+    private async Task<List<Trial>> RunFailoverAsync(Daemon daemon)
+    {
+        var trials = new List<Trial>();
+        Console.WriteLine($"== {daemon.Label}: {options.Repetitions} x {string.Join(", ", Events)}");
+        await using var pair = await FailoverPair.CreateAsync(daemon, "pair");
+        for (var rep = 1; rep <= options.Repetitions; rep++)
+        {
+            foreach (var ev in Events)
+            {
+                var t = await pair.RunAsync(ev, rep);
+                Console.WriteLine($"  rep {rep} {ev}: gap {t.GapMs:0} ms, takeover {t.TakeoverMs:0} ms, failed {t.Failed}, dup {t.DuplicateAfterKill}, stale {t.StaleVipAfterRestart}, spurious {t.SpuriousBefore}, silence {t.SilenceMs:0.0} (late {t.LatenessMs:0.0}), garp +{t.GarpAfterAdvertMs:0.0}, client +{t.ClientAfterGarpMs:0.0} {t.Note}");
+                trials.Add(t);
+            }
+        }
+        return trials;
+    }
+}

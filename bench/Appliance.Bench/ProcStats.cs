@@ -1,0 +1,79 @@
+using System.Globalization;
+
+namespace Appliance.Bench;
+
+/// <summary>Resident memory and CPU time of processes, read from /proc.</summary>
+internal static class ProcStats
+{
+    // USER_HZ: 100 on every Linux this runs on (sysconf(_SC_CLK_TCK)).
+    private const double TicksPerSecond = 100;
+
+    /// <summary>The process and all its descendants (from /proc/PID/task/*/children), parent first.</summary>
+    public static IReadOnlyList<int> WithChildren(int pid)
+    {
+        var result = new List<int>();
+        var queue = new Queue<int>();
+        queue.Enqueue(pid);
+        while (queue.Count > 0 && result.Count < 64)
+        {
+            var p = queue.Dequeue();
+            result.Add(p);
+            try
+            {
+                foreach (var task in Directory.GetDirectories($"/proc/{p}/task"))
+                {
+                    var children = File.ReadAllText(Path.Combine(task, "children"));
+                    foreach (var c in children.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        queue.Enqueue(int.Parse(c, CultureInfo.InvariantCulture));
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Gone meanwhile.
+            }
+        }
+        return result;
+    }
+
+    /// <summary>VmRSS in KiB, 0 when the process is gone.</summary>
+    public static long RssKb(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return 0;
+    }
+
+    /// <summary>utime + stime in seconds.</summary>
+    public static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // After "pid (comm) ": state is field 3, utime 14, stime 15 (1-based) -> index 11, 12 here.
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return ticks / TicksPerSecond;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    public static long TotalRssKb(IEnumerable<int> pids) => pids.Sum(RssKb);
+
+    public static double TotalCpuSeconds(IEnumerable<int> pids) => pids.Sum(CpuSeconds);
+}

@@ -1,0 +1,253 @@
+using System.Globalization;
+using System.Text;
+
+namespace Appliance.Bench;
+
+/// <summary>bench/results.md: machine, command, versions, one table per event, footprint, jitter, notes.</summary>
+internal sealed class Report(BenchOptions options, IReadOnlyList<Daemon> daemons)
+{
+    private static readonly FailoverEvent[] s_allEvents = [.. BenchRunner.Events, FailoverEvent.Maintenance];
+
+    public List<Trial> Trials { get; } = [];
+
+    public List<FootprintResult> Footprints { get; } = [];
+
+    public List<Jitter> Jitters { get; } = [];
+
+    public List<string> Notes { get; } = [];
+
+    public WebLoadResult? Web { get; set; }
+
+    public TimeSpan Elapsed { get; set; }
+
+    public string Render()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("# Failover benchmark results");
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- Command: `bench/run{(options.Quick ? " --quick" : "")}` (runs `Appliance.Bench {options.CommandLine}`), {options.Repetitions} repetition(s) per event, idle window {options.Idle.TotalSeconds:0} s, API load {options.Load.TotalSeconds:0} s; took {Elapsed:mm\\:ss}.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- Date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {Environment.ProcessorCount} CPUs ({Machine.CpuModel()}), {Machine.MemoryGiB():0.0} GiB RAM, kernel {Machine.Kernel()}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- Versions: ucarp {Machine.Package("ucarp")}, keepalived {Machine.Package("keepalived")}, apache2 {Machine.Package("apache2")}, tcpdump {Machine.Package("tcpdump")}, .NET runtime {Environment.Version} (SDK {Machine.DotnetSdk()})");
+        sb.AppendLine();
+        RenderTargets(sb);
+        foreach (var ev in s_allEvents)
+        {
+            RenderEvent(sb, ev);
+        }
+        RenderDiagnostics(sb);
+        RenderFootprint(sb);
+        RenderJitter(sb);
+        RenderNotes(sb);
+        return sb.ToString();
+    }
+
+    private IEnumerable<Trial> Of(Func<Daemon, bool> daemon, FailoverEvent ev) =>
+        Trials.Where(t => t.Event == ev && daemons.Any(d => d.Label == t.Daemon && daemon(d)));
+
+    private static double Median(IEnumerable<double> values) => Summary.Of(values.Where(double.IsFinite))?.Median ?? double.NaN;
+
+    private static double Max(IEnumerable<double> values) => Summary.Of(values.Where(double.IsFinite))?.Max ?? double.NaN;
+
+    private void RenderTargets(StringBuilder sb)
+    {
+        static bool Carp1(Daemon d) => d is ApplianceCarpDaemon { AdvBase: 1 };
+        static bool Carp0(Daemon d) => d is ApplianceCarpDaemon { AdvBase: 0 };
+        var rows = new List<(string Target, string Measured, bool? Met)>();
+        var link1 = Median(Of(Carp1, FailoverEvent.LinkDown).Select(t => t.GapMs));
+        var ucarpLink = Median(Of(d => d.IsReference, FailoverEvent.LinkDown).Select(t => t.GapMs));
+        var kaLink = Median(Trials.Where(t => t.Event == FailoverEvent.LinkDown && t.Daemon.Contains("advert_int 1)", StringComparison.Ordinal)).Select(t => t.GapMs));
+        rows.Add(("advbase 1, link down: gap median <= 3050 ms and below keepalived (advert_int 1) and ucarp",
+            $"{Report.Ms(link1)} (keepalived {Report.Ms(kaLink)}, ucarp {Report.Ms(ucarpLink)})",
+            Known(link1) ? link1 <= 3050 && (!Known(kaLink) || link1 < kaLink) && (!Known(ucarpLink) || link1 < ucarpLink) : null));
+        var carp1 = daemons.FirstOrDefault(Carp1);
+        var kill = Of(Carp1, FailoverEvent.SigKill).ToList();
+        if (carp1 is not null)
+        {
+            var md = carp1.MasterDown.TotalMilliseconds;
+            var silenceMax = Max(kill.Select(t => t.SilenceMs));
+            rows.Add(($"advbase 1, SIGKILL: backup holds the VIP within master-down + 50 ms ({md + 50:0} ms after the master's last advert)",
+                $"last advert -> backup's first advert max {Report.Ms(silenceMax)}, client served by node2 max {Report.Ms(Max(kill.Select(t => t.SilenceMs + t.GarpAfterAdvertMs + t.ClientAfterGarpMs)))} after the last advert",
+                Known(silenceMax) ? silenceMax <= md + 50 : null));
+        }
+        var stale = Trials.Where(t => t.Event == FailoverEvent.SigKill && t.Daemon.StartsWith("appliance", StringComparison.Ordinal) && t.StaleVipAfterRestart is not null).ToList();
+        rows.Add(("appliance: no duplicate VIP after a restart of the killed daemon",
+            $"stale VIP still configured after restart in {stale.Count(t => t.StaleVipAfterRestart == true)}/{stale.Count} restarts",
+            stale.Count > 0 ? stale.All(t => t.StaleVipAfterRestart == false) : null));
+        var link0 = Median(Of(Carp0, FailoverEvent.LinkDown).Select(t => t.GapMs));
+        rows.Add(("sub-second (advbase 0, skew 20/26), link down: gap median <= 320 ms", Report.Ms(link0), Known(link0) ? link0 <= 320 : null));
+        var spurious = Trials.Where(t => t.Daemon.StartsWith("appliance", StringComparison.Ordinal)).Sum(t => t.SpuriousBefore)
+            + Jitters.Where(j => j.Label.StartsWith("appliance", StringComparison.Ordinal)).Sum(j => j.Spurious);
+        rows.Add(("appliance: zero spurious transitions while the master is healthy (failover runs, idle, API load)", spurious.ToString(CultureInfo.InvariantCulture), spurious == 0));
+        foreach (var ev in new[] { FailoverEvent.SigTerm, FailoverEvent.Maintenance })
+        {
+            foreach (var label in Trials.Where(t => t.Event == ev && t.Daemon.StartsWith("appliance", StringComparison.Ordinal)).Select(t => t.Daemon).Distinct())
+            {
+                var m = Median(Trials.Where(t => t.Event == ev && t.Daemon == label).Select(t => t.GapMs));
+                rows.Add(($"graceful handover ({(ev == FailoverEvent.SigTerm ? "SIGTERM" : "maintenance via API")}), {label}: gap median < 20 ms", Report.Ms(m), Known(m) ? m < 20 : null));
+            }
+        }
+        foreach (var j in Jitters.Where(j => j.Label.StartsWith("appliance", StringComparison.Ordinal) && j.Condition.StartsWith("GET", StringComparison.Ordinal)))
+        {
+            rows.Add(($"adverts within 10 ms of their interval (p99) under API load, {j.Label}", $"p99 {j.P99:0.0} ms, max {j.Max:0.0} ms", j.Intervals > 0 ? j.P99 <= 10 : null));
+        }
+        sb.AppendLine("## Targets (medians from the tables below)");
+        sb.AppendLine();
+        sb.AppendLine("| target | measured | met |");
+        sb.AppendLine("|---|---|---|");
+        foreach (var (target, measured, met) in rows)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {target} | {measured} | {(met is null ? "not measured" : met.Value ? "yes" : "**no**")} |");
+        }
+        sb.AppendLine();
+    }
+
+    private static bool Known(double v) => double.IsFinite(v);
+
+    private void RenderEvent(StringBuilder sb, FailoverEvent ev)
+    {
+        var rows = Trials.Where(t => t.Event == ev).GroupBy(t => t.Daemon).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+        var reference = Trials.Where(t => t.Event == ev && daemons.Any(d => d.IsReference && d.Label == t.Daemon)).ToList();
+        var refGap = Summary.Of(reference.Select(t => t.GapMs).Where(double.IsFinite));
+        var refTake = Summary.Of(reference.Select(t => t.TakeoverMs).Where(double.IsFinite));
+        sb.AppendLine(CultureInfo.InvariantCulture, $"## {Title(ev)}");
+        sb.AppendLine();
+        sb.AppendLine("Gap = longest time between two successful client requests around the event; takeover = event to the first request answered by node2. Ratios: median / ucarp's median for the same event.");
+        sb.AppendLine();
+        sb.AppendLine("| daemon (timing) | gap min | gap median | gap max | gap / ucarp | takeover min | takeover median | takeover max | takeover / ucarp | n | notes |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var g in rows)
+        {
+            var gap = Summary.Of(g.Select(t => t.GapMs).Where(double.IsFinite));
+            var take = Summary.Of(g.Select(t => t.TakeoverMs).Where(double.IsFinite));
+            var notes = new List<string>();
+            var dup = g.Where(t => t.DuplicateAfterKill is not null).ToList();
+            if (dup.Count > 0)
+            {
+                notes.Add($"VIP on both nodes after the kill {dup.Count(t => t.DuplicateAfterKill == true)}/{dup.Count}");
+            }
+            var staleKnown = g.Where(t => t.StaleVipAfterRestart is not null).ToList();
+            if (staleKnown.Count > 0)
+            {
+                notes.Add($"stale VIP still on node1 once its restarted daemon is BACKUP {staleKnown.Count(t => t.StaleVipAfterRestart == true)}/{staleKnown.Count}");
+            }
+            notes.Add($"spurious transitions before the event {g.Sum(t => t.SpuriousBefore)}");
+            var baseline = Summary.Of(g.Select(t => t.BaselineGapMs).Where(double.IsFinite));
+            if (baseline is not null)
+            {
+                notes.Add($"client noise floor (largest gap in the healthy second before) median {Ms(baseline.Median)}, max {Ms(baseline.Max)}");
+            }
+            var failed = g.Count(t => !double.IsFinite(t.GapMs));
+            if (failed > 0)
+            {
+                notes.Add($"{failed} run(s) failed: {g.FirstOrDefault(t => t.Note is not null)?.Note}");
+            }
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {g.Key} | {Ms(gap?.Min)} | {Ms(gap?.Median)} | {Ms(gap?.Max)} | {Ratio(gap?.Median, refGap?.Median)} | {Ms(take?.Min)} | {Ms(take?.Median)} | {Ms(take?.Max)} | {Ratio(take?.Median, refTake?.Median)} | {gap?.Count ?? 0} | {string.Join("; ", notes)} |");
+        }
+        sb.AppendLine();
+    }
+
+    private void RenderDiagnostics(StringBuilder sb)
+    {
+        var rows = Trials.Where(t => double.IsFinite(t.GarpAfterAdvertMs) || double.IsFinite(t.SilenceMs)).GroupBy(t => (t.Daemon, t.Event)).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+        sb.AppendLine("## Where the takeover time goes (capture in the client's namespace; medians, max in brackets)");
+        sb.AppendLine();
+        sb.AppendLine("silence = master's last advert to the backup's first; late = silence minus the backup's master-down interval; GARP = backup's first advert to its first gratuitous ARP; client = that GARP to the first request node2 answered.");
+        sb.AppendLine();
+        sb.AppendLine("| daemon (timing) | event | master-down | silence | late | GARP after advert | client after GARP |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+        foreach (var g in rows)
+        {
+            var md = daemons.FirstOrDefault(d => d.Label == g.Key.Daemon)?.MasterDown.TotalMilliseconds;
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {g.Key.Daemon} | {g.Key.Event} | {Ms1(md)} | {Ms1(Median(g.Select(t => t.SilenceMs)))} | {Ms1(Median(g.Select(t => t.LatenessMs)))} ({Ms1(Max(g.Select(t => t.LatenessMs)))}) | {Ms1(Median(g.Select(t => t.GarpAfterAdvertMs)))} ({Ms1(Max(g.Select(t => t.GarpAfterAdvertMs)))}) | {Ms1(Median(g.Select(t => t.ClientAfterGarpMs)))} ({Ms1(Max(g.Select(t => t.ClientAfterGarpMs)))}) |");
+        }
+        sb.AppendLine();
+    }
+
+    private void RenderFootprint(StringBuilder sb)
+    {
+        if (Footprints.Count == 0)
+        {
+            return;
+        }
+        sb.AppendLine(CultureInfo.InvariantCulture, $"## Idle footprint (each daemon alone as MASTER, {Footprints[0].WindowSeconds:0} s window)");
+        sb.AppendLine();
+        sb.AppendLine("| daemon (timing) | processes | RSS at end | peak RSS (VmHWM) | CPU time in window | CPU % | exec to BACKUP (log line) | exec to first advert | of which master-down |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var f in Footprints)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {f.Label} | {f.Processes} | {f.RssKb / 1024.0:0.0} MiB | {f.HwmKb / 1024.0:0.0} MiB | {f.CpuSeconds:0.00} s | {100 * f.CpuSeconds / f.WindowSeconds:0.00} | {Ms(f.ReadyMs)} | {Ms(f.FirstAdvertMs)} | {Ms(f.MasterDownMs)} |");
+        }
+        sb.AppendLine();
+        sb.AppendLine("exec to first advert = from starting the process to its first advert on the wire; a lone node first waits one master-down interval as BACKUP, so start-up overhead = first advert minus master-down. CPU time = utime + stime of all the daemon's processes (/proc/PID/stat) over the window; RSS = VmRSS summed.");
+        sb.AppendLine();
+    }
+
+    private void RenderJitter(StringBuilder sb)
+    {
+        if (Jitters.Count == 0)
+        {
+            return;
+        }
+        sb.AppendLine("## Advert timing (deviation of each interval from the nominal one, capture in a peer namespace)");
+        sb.AppendLine();
+        sb.AppendLine("| daemon (timing) | condition | nominal | intervals | p50 | p99 | max | spurious transitions | notes |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var j in Jitters)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {j.Label} | {j.Condition} | {j.NominalMs:0.###} ms | {j.Intervals} | {j.P50:0.00} ms | {j.P99:0.00} ms | {j.Max:0.00} ms | {j.Spurious} | {j.Note} |");
+        }
+        sb.AppendLine();
+    }
+
+    private void RenderNotes(StringBuilder sb)
+    {
+        sb.AppendLine("## Notes");
+        sb.AppendLine();
+        sb.AppendLine("- Everything runs in private network namespaces (a bridge namespace, node1, node2, a client) with addresses from 198.18.0.0/15; the lab is deleted afterwards.");
+        sb.AppendLine("- HTTP responder: Apache 2.4 (`apache2 -f <lab conf> -DFOREGROUND`, mpm_event, KeepAlive off) on each node, listening on every address; `GET /` answers the node's name. The client (`HttpProber`) sends one GET to the VIP every 5 ms on a fresh TCP connection, 300 ms timeout, without waiting for earlier requests.");
+        sb.AppendLine("- appliance carp: `-z --manage-vip --prefixlen 24`; node1 `-k 0 -P` / node2 `-k 1` at advbase 1 (master-down 3 s + 1/256 s), node1 `-b 0 -k 20 -P` / node2 `-b 0 -k 26` sub-second (adverts every 78 ms, master-down 3 x 102 ms = 305 ms).");
+        sb.AppendLine("- ucarp: `-b 1 -z`, node1 `-k 0 -P`, node2 `-k 1`; the up/down scripts only `ip addr add/del VIP/24`, ucarp sends the gratuitous ARP itself.");
+        sb.AppendLine("- keepalived: `keepalived -n -l -G -P -f conf -p pid -r vrrp_pid` per node, `vrrp_version 3`, both `state BACKUP`, priority 200 / 100, preempt (default), no authentication (VRRPv3). Its master-down is 3 x advert_int + (256 - 100)/256 x advert_int.");
+        sb.AppendLine("- SIGKILL kills every process of the daemon (keepalived's VRRP child first). The VIP stays configured on the dead node for every daemon (the kernel keeps the address), so the old master goes on answering until the backup's gratuitous ARP moves the client: the SIGKILL *gap* is small for everybody and the *takeover* column is the one that matters. After the kill node1's daemon is restarted; the table says whether the killed run's VIP was still configured on node1 once the new daemon was BACKUP (a duplicate address next to the new master).");
+        sb.AppendLine("- Link down = node1's bridge port set down (node1 loses carrier, keeps its addresses).");
+        sb.AppendLine("- Graceful: SIGTERM of node1's daemon; for the web appliance also `POST /api/vhids/{id}/maintenance` (then `DELETE` and preempt hands it back).");
+        if (Web is { } w)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- API load: `appliance serve` on node1 (VHID advbase 0, skew 20, preempt) with `appliance carp` backup on node2 (skew 26); {w.Workers} concurrent keep-alive connections from a second client namespace sending `GET /api/status` with a bearer token for {w.Seconds:0} s: {w.Requests} requests ({w.Requests / w.Seconds:0}/s), {w.Failed} failed. node1's adverts captured with tcpdump in node2's namespace. Spurious transitions = node2 entering MASTER (its log) or sending any advert during the window.");
+        }
+        sb.AppendLine("- Idle footprint: each daemon alone in its own lab, started one after the other, then idle together over one window (2 CPUs shared).");
+        foreach (var n in Notes)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- {n}");
+        }
+    }
+
+    private static string Title(FailoverEvent ev) => ev switch
+    {
+        FailoverEvent.SigKill => "SIGKILL of the master's daemon",
+        FailoverEvent.LinkDown => "Master's link down (cable pulled)",
+        FailoverEvent.SigTerm => "Graceful handover: SIGTERM of the master's daemon",
+        FailoverEvent.Maintenance => "Graceful handover: maintenance via the REST API",
+        _ => ev.ToString(),
+    };
+
+    internal static string Ms(double? ms) => ms is { } v && double.IsFinite(v) ? v.ToString("0", CultureInfo.InvariantCulture) + " ms" : "–";
+
+    private static string Ms1(double? ms) => ms is { } v && double.IsFinite(v) ? v.ToString("0.0", CultureInfo.InvariantCulture) + " ms" : "–";
+
+    internal static string Ratio(double? value, double? reference) =>
+        value is { } v && reference is { } r && r > 0 && double.IsFinite(v) ? (v / r).ToString("0.00", CultureInfo.InvariantCulture) : "–";
+}
