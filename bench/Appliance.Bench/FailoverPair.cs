@@ -91,6 +91,9 @@ internal sealed class FailoverPair : IAsyncDisposable
             {
                 await FullResetAsync();
             }
+            // Land the event at a random point of the master's advert cycle: after a reset the pair's
+            // adverts keep one phase, so a fixed delay would always hit the same spot and bias the gap.
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * _daemon.AdvertInterval.TotalMilliseconds));
             var now = Stopwatch.GetTimestamp();
             var baseline = Prober.Gap(now - Stopwatch.Frequency, now).Gap.TotalMilliseconds;
             var trial = ev switch

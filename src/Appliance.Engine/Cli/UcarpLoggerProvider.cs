@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
@@ -10,6 +11,8 @@ namespace Appliance.Engine.Cli;
 /// <c>2026-11-26T10:00:00.123456: [WARNING] Switching to state: MASTER</c> (WARNING and ERROR on stderr,
 /// the rest on stdout), and to syslog as <c>appliance[pid]: [WARNING] ...</c> with the level as priority.
 /// With several VHIDs in one process each line names its VHID: <c>[eth0/42] ...</c>.
+/// Lines are queued and written by a thread of their own: the engine logs while holding its state
+/// machine's lock, and a stalled terminal or syslogd must never delay an advert.
 /// </summary>
 public sealed class UcarpLoggerProvider : ILoggerProvider
 {
@@ -19,7 +22,8 @@ public sealed class UcarpLoggerProvider : ILoggerProvider
     private readonly bool _prefixVhid;
     private readonly int _facility;
     private readonly Socket? _syslog;
-    private readonly Lock _writeLock = new();
+    private readonly BlockingCollection<(LogLevel Level, string Line, DateTimeOffset At)> _queue = new(boundedCapacity: 10_000);
+    private readonly Thread _writer;
 
     public UcarpLoggerProvider(TimeProvider time, bool console, bool debug, string facility, bool prefixVhid)
     {
@@ -41,11 +45,19 @@ public sealed class UcarpLoggerProvider : ILoggerProvider
                 _syslog = null;
             }
         }
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "log-writer" };
+        _writer.Start();
     }
 
     public ILogger CreateLogger(string categoryName) => new UcarpLogger(this, VhidPrefix(categoryName));
 
-    public void Dispose() => _syslog?.Dispose();
+    /// <summary>Writes what is still queued (bounded wait), then closes syslog.</summary>
+    public void Dispose()
+    {
+        _queue.CompleteAdding();
+        _writer.Join(TimeSpan.FromSeconds(2));
+        _syslog?.Dispose();
+    }
 
     private string VhidPrefix(string category)
     {
@@ -60,7 +72,21 @@ public sealed class UcarpLoggerProvider : ILoggerProvider
         return dot > 0 ? $"[{rest[..dot]}/{rest[(dot + 1)..]}] " : "";
     }
 
-    private void Write(LogLevel level, string text)
+    private void Enqueue(LogLevel level, string text)
+    {
+        // Full queue (10 000 lines behind): drop rather than block the engine.
+        _queue.TryAdd((level, text, _time.GetLocalNow()));
+    }
+
+    private void WriteLoop()
+    {
+        foreach (var (level, text, at) in _queue.GetConsumingEnumerable())
+        {
+            Write(level, text, at);
+        }
+    }
+
+    private void Write(LogLevel level, string text, DateTimeOffset at)
     {
         var tag = level switch
         {
@@ -70,34 +96,31 @@ public sealed class UcarpLoggerProvider : ILoggerProvider
             _ => "ERROR",
         };
         var line = $"[{tag}] {text}";
-        lock (_writeLock)
+        if (_console)
         {
-            if (_console)
+            var stamp = at.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
+            var writer = level >= LogLevel.Warning ? Console.Error : Console.Out;
+            writer.WriteLine($"{stamp}: {line}");
+            writer.Flush();
+        }
+        if (_syslog is not null)
+        {
+            var severity = level switch
             {
-                var stamp = _time.GetLocalNow().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
-                var writer = level >= LogLevel.Warning ? Console.Error : Console.Out;
-                writer.WriteLine($"{stamp}: {line}");
-                writer.Flush();
+                LogLevel.Trace or LogLevel.Debug => 7,
+                LogLevel.Information => 6,
+                LogLevel.Warning => 4,
+                LogLevel.Error => 3,
+                _ => 2,
+            };
+            var message = $"<{_facility * 8 + severity}>appliance[{Environment.ProcessId}]: {line}";
+            try
+            {
+                _syslog.Send(Encoding.UTF8.GetBytes(message));
             }
-            if (_syslog is not null)
+            catch (SocketException)
             {
-                var severity = level switch
-                {
-                    LogLevel.Trace or LogLevel.Debug => 7,
-                    LogLevel.Information => 6,
-                    LogLevel.Warning => 4,
-                    LogLevel.Error => 3,
-                    _ => 2,
-                };
-                var message = $"<{_facility * 8 + severity}>appliance[{Environment.ProcessId}]: {line}";
-                try
-                {
-                    _syslog.Send(Encoding.UTF8.GetBytes(message));
-                }
-                catch (SocketException)
-                {
-                    // syslogd gone: ucarp also keeps running without it.
-                }
+                // syslogd gone: ucarp also keeps running without it.
             }
         }
     }
@@ -138,7 +161,7 @@ public sealed class UcarpLoggerProvider : ILoggerProvider
             {
                 text += ": " + exception.Message;
             }
-            provider.Write(logLevel, prefix + text);
+            provider.Enqueue(logLevel, prefix + text);
         }
     }
 }
