@@ -132,6 +132,9 @@ public sealed partial class CarpInstance : IAsyncDisposable
 
     public VhidStatus Status()
     {
+        // Lock order is always state machine, then status (effects run under the machine's lock and
+        // update the status): read the machine's demotions before taking the status lock.
+        var demotions = _machine?.Demotions ?? [];
         lock (_statusLock)
         {
             var drops = new Dictionary<DropReason, long>();
@@ -143,7 +146,6 @@ public sealed partial class CarpInstance : IAsyncDisposable
                     drops[reason] = n;
                 }
             }
-            var demotions = _machine?.Demotions ?? [];
             var demotion = demotions.Where(d => d != "maintenance").ToList();
             string? message = null;
             if (_state == CarpState.Master && demotions.Count > 0)
