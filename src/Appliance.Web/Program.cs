@@ -1,10 +1,17 @@
 using Appliance.Engine.Cli;
 using Appliance.Engine.Platform.Linux;
+using Appliance.Web.Hosting;
 
-// Subcommands: `carp` (headless ucarp-compatible daemon); `serve` comes with the web appliance.
-if (args is ["carp", .. var rest])
+// Subcommands, one line each (later: import, demo).
+if (args is ["carp", ..])
 {
-    return await CarpCommand.RunAsync(rest, new LinuxDataPlane());
+    using var dataPlane = new LinuxDataPlane();
+    return await CarpCommand.RunAsync(args[1..], dataPlane);
 }
-Console.Error.WriteLine("usage: appliance carp [ucarp options] | appliance carp --help");
+if (args is ["serve", ..])
+{
+    return await ServeCommand.RunAsync(args[1..]);
+}
+
+await Console.Error.WriteLineAsync("Usage: appliance serve [--urls URLS] [--data DIR] | appliance carp [ucarp options]");
 return 1;

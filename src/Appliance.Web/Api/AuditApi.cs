@@ -1,0 +1,23 @@
+using Appliance.Web.Services;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Appliance.Web.Api;
+
+/// <summary>/api/audit?take=: configuration changes, newest first (never a password).</summary>
+public static class AuditApi
+{
+    public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/audit", Query).WithTags("Audit");
+        return endpoints;
+    }
+
+    public static Results<Ok<IReadOnlyList<AuditEntryDto>>, ValidationProblem> Query(AuditService audit, int? take)
+    {
+        if (take is < 1 or > 10_000)
+        {
+            return ApiResults.Invalid(new Dictionary<string, string[]> { ["take"] = ["take must be between 1 and 10000."] });
+        }
+        return TypedResults.Ok(audit.Query(take ?? 100));
+    }
+}

@@ -1,0 +1,81 @@
+using System.Security.Claims;
+using Appliance.Web.Auth;
+using Appliance.Web.Hosting;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace Appliance.Web.Api;
+
+public sealed record TokenRequest(string? Username, string? Password);
+
+public sealed record TokenResponse(string Token, DateTimeOffset ExpiresAt);
+
+public sealed record AntiforgeryTokenResponse(string FormFieldName, string? HeaderName, string Token);
+
+/// <summary>
+/// Logging in: POST /api/auth/token (JSON, for automation) and the dashboard's form endpoints
+/// POST /account/login and /account/logout (antiforgery-checked). Both logins are rate-limited.
+/// </summary>
+public static class AuthApi
+{
+    public const string LoginTokenName = "login";
+
+    public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/api/auth/token", IssueToken)
+            .AllowAnonymous()
+            .RequireRateLimiting(AuthSchemes.LoginRateLimit)
+            .WithTags("Auth");
+
+        var account = endpoints.MapGroup("/account").ExcludeFromDescription();
+        account.MapGet("/antiforgery", GetAntiforgeryToken).AllowAnonymous();
+        account.MapPost("/login", Login).AllowAnonymous().RequireRateLimiting(AuthSchemes.LoginRateLimit);
+        account.MapPost("/logout", Logout);
+        return endpoints;
+    }
+
+    public static Results<Ok<TokenResponse>, ProblemHttpResult> IssueToken(
+        TokenRequest request, UserService users, TokenService tokens, IOptions<ApplianceOptions> options)
+    {
+        if (!users.Verify(request.Username, request.Password))
+        {
+            return TypedResults.Problem(title: "Invalid username or password.", statusCode: StatusCodes.Status401Unauthorized);
+        }
+        var issued = tokens.Issue(request.Username!, LoginTokenName, options.Value.TokenLifetime);
+        return TypedResults.Ok(new TokenResponse(issued.Token, issued.ExpiresAt));
+    }
+
+    /// <summary>For a plain HTML login page: the antiforgery cookie plus the form field to post back.</summary>
+    public static Ok<AntiforgeryTokenResponse> GetAntiforgeryToken(HttpContext context, IAntiforgery antiforgery)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        return TypedResults.Ok(new AntiforgeryTokenResponse(tokens.FormFieldName, tokens.HeaderName, tokens.RequestToken!));
+    }
+
+    /// <summary>Form post (username, password, returnUrl): sets the cookie and redirects; failure returns to /login?error=1.</summary>
+    public static async Task<RedirectHttpResult> Login(
+        [FromForm] string? username, [FromForm] string? password, [FromForm] string? returnUrl, HttpContext context, UserService users)
+    {
+        var target = IsLocalUrl(returnUrl) ? returnUrl! : "/";
+        if (!users.Verify(username, password))
+        {
+            return TypedResults.LocalRedirect("/login?error=1&returnUrl=" + Uri.EscapeDataString(target));
+        }
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, username!)], AuthSchemes.Cookie);
+        await context.SignInAsync(AuthSchemes.Cookie, new ClaimsPrincipal(identity));
+        return TypedResults.LocalRedirect(target);
+    }
+
+    public static async Task<RedirectHttpResult> Logout([FromForm] string? returnUrl, HttpContext context)
+    {
+        await context.SignOutAsync(AuthSchemes.Cookie);
+        return TypedResults.LocalRedirect("/login");
+    }
+
+    /// <summary>Only "/path" (not "//host" or "/\host"): no open redirect.</summary>
+    private static bool IsLocalUrl(string? url) =>
+        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+}

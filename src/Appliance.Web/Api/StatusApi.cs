@@ -1,0 +1,16 @@
+using Appliance.Web.Services;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Appliance.Web.Api;
+
+/// <summary>/api/status: the engine's live view per VHID.</summary>
+public static class StatusApi
+{
+    public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/status", GetAll).WithTags("Status");
+        return endpoints;
+    }
+
+    public static Ok<IReadOnlyList<VhidStatusDto>> GetAll(StatusService status) => TypedResults.Ok(status.GetAll());
+}

@@ -1,0 +1,77 @@
+using System.Threading.RateLimiting;
+using Appliance.Web.Hosting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+
+namespace Appliance.Web.Auth;
+
+public static class AuthServiceCollectionExtensions
+{
+    /// <summary>
+    /// Bearer tokens and the dashboard cookie behind one policy scheme; every endpoint requires an
+    /// authenticated user unless it says AllowAnonymous (/healthz, the login endpoints); login attempts
+    /// are rate-limited per client address.
+    /// </summary>
+    public static IServiceCollection AddApplianceAuth(this IServiceCollection services)
+    {
+        services.AddSingleton<UserService>();
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<AdminBootstrapper>();
+
+        services.AddAuthentication(AuthSchemes.Combined)
+            .AddPolicyScheme(AuthSchemes.Combined, "Token or cookie", o =>
+                o.ForwardDefaultSelector = context => TokenAuthenticationHandler.HasToken(context) ? AuthSchemes.Token : AuthSchemes.Cookie)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(AuthSchemes.Token, null)
+            .AddCookie(AuthSchemes.Cookie, o =>
+            {
+                o.LoginPath = "/login";
+                o.LogoutPath = "/account/logout";
+                o.Cookie.Name = "appliance.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.SlidingExpiration = true;
+                o.Events.OnRedirectToLogin = context => RejectOrRedirect(context, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = context => RejectOrRedirect(context, StatusCodes.Status403Forbidden);
+            });
+        services.AddOptions<CookieAuthenticationOptions>(AuthSchemes.Cookie)
+            .Configure<IOptions<ApplianceOptions>>((cookie, appliance) => cookie.ExpireTimeSpan = appliance.Value.CookieLifetime);
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(AuthSchemes.Combined).RequireAuthenticatedUser().Build());
+
+        services.AddAntiforgery(o => o.Cookie.Name = "appliance.antiforgery");
+
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(AuthSchemes.LoginRateLimit, context =>
+            {
+                var options = context.RequestServices.GetRequiredService<IOptions<ApplianceOptions>>().Value;
+                var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                return RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = options.LoginPermitLimit,
+                    Window = options.LoginWindow,
+                    QueueLimit = 0,
+                });
+            });
+        });
+        return services;
+    }
+
+    /// <summary>API clients and the hub get a status code; browsers on pages get the login redirect.</summary>
+    private static Task RejectOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/openapi")
+            || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/account"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Options;
+
+namespace Appliance.Web.Hosting;
+
+/// <summary>Collects every bad option, each message naming its field (checked at start).</summary>
+public sealed class ApplianceOptionsValidator : IValidateOptions<ApplianceOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ApplianceOptions options)
+    {
+        var errors = new List<string>();
+        var prefix = ApplianceOptions.SectionName + ":";
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            errors.Add($"{prefix}{nameof(options.DataDirectory)} (--data) must not be empty.");
+        }
+        if (options.TokenLifetime <= TimeSpan.Zero)
+        {
+            errors.Add($"{prefix}{nameof(options.TokenLifetime)} must be positive (was {options.TokenLifetime}).");
+        }
+        if (options.CookieLifetime <= TimeSpan.Zero)
+        {
+            errors.Add($"{prefix}{nameof(options.CookieLifetime)} must be positive (was {options.CookieLifetime}).");
+        }
+        if (options.LoginPermitLimit < 1)
+        {
+            errors.Add($"{prefix}{nameof(options.LoginPermitLimit)} must be at least 1 (was {options.LoginPermitLimit}).");
+        }
+        if (options.LoginWindow <= TimeSpan.Zero)
+        {
+            errors.Add($"{prefix}{nameof(options.LoginWindow)} must be positive (was {options.LoginWindow}).");
+        }
+        if (options.HistoryTrimInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"{prefix}{nameof(options.HistoryTrimInterval)} must be positive (was {options.HistoryTrimInterval}).");
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,182 @@
+using System.Text.Json.Serialization;
+using Appliance.Engine.Hosting;
+using Appliance.Engine.Platform.Linux;
+using Appliance.Engine.Transport;
+using Appliance.Web.Api;
+using Appliance.Web.Auth;
+using Appliance.Web.Hubs;
+using Appliance.Web.Services;
+using Appliance.Web.Storage;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace Appliance.Web.Hosting;
+
+/// <summary>
+/// The whole web appliance: services, pipeline and endpoints. Tests construct it with a callback that
+/// replaces services (the data plane) and configuration, and bind http://127.0.0.1:0.
+/// </summary>
+public sealed class ApplianceWebApplication : IAsyncDisposable
+{
+    /// <summary>Builds the app; bad configuration throws <see cref="ApplianceConfigurationException"/> naming each field.</summary>
+    public ApplianceWebApplication(ServeArguments arguments, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ApplicationName = typeof(ApplianceWebApplication).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseUrls(arguments.Urls);
+        if (arguments.DataDirectory is not null)
+        {
+            builder.Configuration[$"{ApplianceOptions.SectionName}:{nameof(ApplianceOptions.DataDirectory)}"] = arguments.DataDirectory;
+        }
+        // Request-level framework logs drown the transitions; warnings and up are enough.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        ConfigureServices(builder.Services);
+        configure?.Invoke(builder);
+        App = builder.Build();
+        try
+        {
+            // Before the pipeline: building it already resolves options (data protection, rate limiter).
+            ValidateConfiguration();
+        }
+        catch
+        {
+            ((IDisposable)App).Dispose();
+            throw;
+        }
+        ConfigurePipeline(App);
+    }
+
+    public WebApplication App { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    /// <summary>The bound addresses (with the real port when 0 was asked for), after start.</summary>
+    public IReadOnlyList<Uri> Addresses =>
+        App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.Select(a => new Uri(a)).ToList() ?? [];
+
+    /// <summary>Creates the first admin, starts listening.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        App.Services.GetRequiredService<AdminBootstrapper>().EnsureAdmin();
+        await App.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken = default) => App.StopAsync(cancellationToken);
+
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => App.WaitForShutdownAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => App.DisposeAsync();
+
+    private void ValidateConfiguration()
+    {
+        var errors = new List<string>();
+        try
+        {
+            _ = App.Services.GetRequiredService<IOptions<ApplianceOptions>>().Value;
+        }
+        catch (OptionsValidationException ex)
+        {
+            errors.AddRange(ex.Failures);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder's message names the key ("Failed to convert configuration value at 'Appliance:LoginWindow'").
+            errors.Add(ex.Message);
+        }
+        if (AdminBootstrapper.ValidateConfiguration(App.Configuration) is { } adminError)
+        {
+            errors.Add(adminError);
+        }
+        if (errors.Count > 0)
+        {
+            throw new ApplianceConfigurationException(errors);
+        }
+        try
+        {
+            _ = App.Services.GetRequiredService<IDataPlane>();
+        }
+        catch (PlatformException ex)
+        {
+            throw new ApplianceConfigurationException([$"data plane: {ex.Message} (the appliance needs root, or CAP_NET_RAW and CAP_NET_ADMIN)"]);
+        }
+        try
+        {
+            _ = App.Services.GetRequiredService<IApplianceStore>();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LiteDB.LiteException)
+        {
+            var options = App.Services.GetRequiredService<IOptions<ApplianceOptions>>().Value;
+            throw new ApplianceConfigurationException([$"{ApplianceOptions.SectionName}:{nameof(ApplianceOptions.DataDirectory)} (--data): cannot open the database in '{options.DataDirectory}': {ex.Message}"]);
+        }
+    }
+
+    private static void ConfigureServices(IServiceCollection services)
+    {
+        services.AddOptions<ApplianceOptions>().BindConfiguration(ApplianceOptions.SectionName);
+        services.AddSingleton<IValidateOptions<ApplianceOptions>, ApplianceOptionsValidator>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new LiteDbApplianceStore(Path.GetFullPath(sp.GetRequiredService<IOptions<ApplianceOptions>>().Value.DataDirectory)));
+        services.AddSingleton<IApplianceStore>(sp => sp.GetRequiredService<LiteDbApplianceStore>());
+
+        // The engine manages the VIPs itself (netlink + gratuitous ARP). Tests replace IDataPlane.
+        services.AddSingleton<IDataPlane>(_ => new LinuxDataPlane());
+        services.AddSingleton(sp => new CarpEngine(sp.GetRequiredService<IDataPlane>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<ICarpEngine>(sp => sp.GetRequiredService<CarpEngine>());
+
+        services.AddSingleton<AuditService>();
+        services.AddSingleton<VhidValidator>();
+        services.AddSingleton<EngineConfigurator>();
+        services.AddSingleton<VhidService>();
+        services.AddSingleton<StatusService>();
+        services.AddSingleton<HistoryService>();
+        services.AddSingleton<SettingsService>();
+        services.AddSingleton<TransitionCounter>();
+        services.AddHostedService<EngineHostService>();
+        services.AddSingleton(new AdminPasswordOutput(Console.Out));
+
+        // Cookie and antiforgery keys live beside the database, so a login survives a restart.
+        services.AddDataProtection();
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<IOptions<ApplianceOptions>, ILoggerFactory>((keys, options, loggers) => keys.XmlRepository = new FileSystemXmlRepository(
+                new DirectoryInfo(Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "keys")), loggers));
+
+        services.AddApplianceAuth();
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+    }
+
+    private static void ConfigurePipeline(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseAntiforgery();
+
+        app.MapOpenApi();
+        app.MapHealthApi();
+        app.MapMetricsApi();
+        app.MapAuthApi();
+        app.MapTokenApi();
+        app.MapUserApi();
+        app.MapVhidApi();
+        app.MapStatusApi();
+        app.MapHistoryApi();
+        app.MapAuditApi();
+        app.MapSettingsApi();
+        app.MapHub<StateHub>(StateHub.Path);
+        // The dashboard (Components/, wwwroot/) maps its static assets and Razor components here.
+    }
+}

@@ -1,0 +1,81 @@
+using Appliance.Engine.Hosting;
+using Appliance.Engine.StateMachine;
+using Appliance.Web.Storage;
+
+namespace Appliance.Web.Services;
+
+/// <summary>
+/// Pushes the stored configuration into the running engine: the full list of enabled VHIDs, then the
+/// persisted maintenance flags. The engine restarts only the VHIDs whose config changed, so an
+/// unchanged MASTER keeps its VIP. Applies are serialized and always read the latest store.
+/// </summary>
+public sealed partial class EngineConfigurator(ICarpEngine engine, IApplianceStore store, ILogger<EngineConfigurator> logger)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>The last apply's failure, or null when it succeeded.</summary>
+    public string? LastError { get; private set; }
+
+    public async Task ApplyAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var enabled = store.Vhids.GetAll().Where(v => v.Enabled).ToList();
+            var configs = new List<VhidConfig>(enabled.Count);
+            foreach (var vhid in enabled)
+            {
+                try
+                {
+                    configs.Add(VhidMapper.ToConfig(vhid));
+                }
+                catch (FormatException ex)
+                {
+                    // Only reachable if the database was edited by hand: skip that VHID, keep the rest running.
+                    LogInvalidStored(vhid.Key, ex.Message);
+                }
+            }
+            try
+            {
+                await engine.ApplyAsync(configs, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Even after a partial failure, the VHIDs that did start get their persisted maintenance back.
+                ReapplyMaintenance(enabled);
+            }
+            LastError = null;
+            LogApplied(configs.Count);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LastError = ex.Message;
+            LogApplyFailed(ex);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void ReapplyMaintenance(IReadOnlyList<StoredVhid> enabled)
+    {
+        var running = engine.Snapshot().ToDictionary(s => s.Key, s => s.Maintenance, StringComparer.Ordinal);
+        foreach (var vhid in enabled)
+        {
+            if (running.TryGetValue(vhid.Key, out var maintenance) && maintenance != vhid.Maintenance)
+            {
+                engine.SetMaintenance(vhid.Key, vhid.Maintenance);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Configuration applied to the engine: {Count} VHID(s)")]
+    private partial void LogApplied(int count);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Applying the configuration to the engine failed")]
+    private partial void LogApplyFailed(Exception exception);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "Stored VHID {Key} is invalid and was not started: {Reason}")]
+    private partial void LogInvalidStored(string key, string reason);
+}

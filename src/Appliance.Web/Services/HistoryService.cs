@@ -1,0 +1,55 @@
+using Appliance.Engine.Hosting;
+using Appliance.Web.Storage;
+
+namespace Appliance.Web.Services;
+
+/// <summary>The transition history: appended by the engine host, read newest first, trimmed by retention.</summary>
+public sealed class HistoryService(IApplianceStore store, TimeProvider timeProvider)
+{
+    public const int DefaultTake = 100;
+    public const int MaxTake = 10_000;
+
+    public TransitionDto Append(TransitionRecord record)
+    {
+        var stored = new StoredTransition
+        {
+            At = record.At,
+            Key = record.Key,
+            Interface = record.Interface,
+            Vhid = record.Vhid,
+            From = record.From,
+            To = record.To,
+            Cause = record.Cause,
+            LogLine = record.LogLine,
+        };
+        stored.Id = store.History.Append(stored);
+        return TransitionDto.FromStored(stored);
+    }
+
+    public ServiceResult<IReadOnlyList<TransitionDto>> Query(int? vhid, int? take)
+    {
+        var errors = new ValidationErrors();
+        if (vhid is < 1 or > 255)
+        {
+            errors.Add("vhid", $"vhid must be between 1 and 255 (was {vhid}).");
+        }
+        if (take is < 1 or > MaxTake)
+        {
+            errors.Add("take", $"take must be between 1 and {MaxTake} (was {take}).");
+        }
+        if (!errors.IsEmpty)
+        {
+            return ServiceResult<IReadOnlyList<TransitionDto>>.Invalid(errors.ToDictionary());
+        }
+        var entries = store.History.Query(vhid, key: null, take ?? DefaultTake).Select(TransitionDto.FromStored).ToList();
+        return ServiceResult<IReadOnlyList<TransitionDto>>.Ok(entries);
+    }
+
+    /// <summary>Applies the retention from the settings; returns how many entries were removed.</summary>
+    public int Trim()
+    {
+        var settings = store.Settings.Get();
+        var cutoff = timeProvider.GetUtcNow() - TimeSpan.FromDays(settings.HistoryMaxAgeDays);
+        return store.History.Trim(cutoff, settings.HistoryMaxEntries);
+    }
+}

@@ -1,0 +1,35 @@
+using System.Text.Json.Serialization;
+
+namespace Appliance.Web.Services;
+
+/// <summary>
+/// What a client sends to create (POST) or replace (PUT) a VHID; the dashboard's form binds to the same
+/// type. Numbers are wide and nullable so that out-of-range or missing values reach the validator and
+/// come back as a field error instead of a deserialization failure.
+/// </summary>
+public sealed class VhidInput
+{
+    public string? Interface { get; set; }
+    public int? Vhid { get; set; }
+    [JsonPropertyName("advbase")]
+    public int? AdvBase { get; set; }
+    [JsonPropertyName("advskew")]
+    public int? AdvSkew { get; set; }
+    /// <summary>Write-only. Required on create; on update, null or empty keeps the stored password.</summary>
+    public string? Password { get; set; }
+    public string? Vip { get; set; }
+    public int? PrefixLength { get; set; }
+    [JsonPropertyName("srcip")]
+    public string? SrcIp { get; set; }
+    public bool? Preempt { get; set; }
+    public bool? Neutral { get; set; }
+    [JsonPropertyName("deadratio")]
+    public long? DeadRatio { get; set; }
+    [JsonPropertyName("upscript")]
+    public string? UpScript { get; set; }
+    [JsonPropertyName("downscript")]
+    public string? DownScript { get; set; }
+    [JsonPropertyName("xparam")]
+    public string? XParam { get; set; }
+    public bool? Enabled { get; set; }
+}

@@ -1,0 +1,62 @@
+using System.Net;
+using Appliance.Engine.StateMachine;
+using Appliance.Web.Storage;
+
+namespace Appliance.Web.Services;
+
+/// <summary>Stored VHID to the API's view and to the engine's immutable config.</summary>
+public static class VhidMapper
+{
+    public static VhidDto ToDto(StoredVhid v) => new(
+        v.Id,
+        v.Key,
+        v.Interface,
+        v.Vhid,
+        v.AdvBase,
+        v.AdvSkew,
+        HasPassword: v.Password.Length > 0,
+        v.Vip,
+        v.PrefixLength,
+        v.SrcIp,
+        v.Preempt,
+        v.Neutral,
+        v.DeadRatio,
+        v.UpScript,
+        v.DownScript,
+        v.XParam,
+        v.Enabled,
+        v.Maintenance,
+        AdvertIntervalMs(v.AdvBase, v.AdvSkew),
+        MasterDownMs(v.AdvBase, v.AdvSkew, v.DeadRatio),
+        v.CreatedAt,
+        v.UpdatedAt);
+
+    public static double AdvertIntervalMs(int advbase, int advskew) =>
+        CarpTiming.AdvertInterval((byte)advbase, (byte)advskew).TotalMilliseconds;
+
+    public static double MasterDownMs(int advbase, int advskew, int deadratio) =>
+        CarpTiming.MasterDown((byte)advbase, (byte)advskew, (uint)Math.Max(deadratio, 1)).TotalMilliseconds;
+
+    /// <summary>The engine's config; in the appliance the engine manages the VIP itself (netlink + gratuitous ARP).</summary>
+    public static VhidConfig ToConfig(StoredVhid v) => new()
+    {
+        Interface = v.Interface,
+        Vhid = (byte)v.Vhid,
+        AdvBase = (byte)v.AdvBase,
+        AdvSkew = (byte)v.AdvSkew,
+        Password = v.Password,
+        VirtualAddress = IPAddress.Parse(v.Vip),
+        VirtualAddressText = v.Vip,
+        PrefixLength = v.PrefixLength,
+        SourceAddress = string.IsNullOrEmpty(v.SrcIp) ? null : IPAddress.Parse(v.SrcIp),
+        Preempt = v.Preempt,
+        Neutral = v.Neutral,
+        DeadRatio = (uint)v.DeadRatio,
+        UpScript = NullIfEmpty(v.UpScript),
+        DownScript = NullIfEmpty(v.DownScript),
+        ExtraParameter = NullIfEmpty(v.XParam),
+        ManageVip = true,
+    };
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

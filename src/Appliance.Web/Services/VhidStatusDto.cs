@@ -1,0 +1,30 @@
+using System.Text.Json.Serialization;
+
+namespace Appliance.Web.Services;
+
+/// <summary>The peer last heard on a VHID.</summary>
+public sealed record PeerDto(
+    string Source,
+    [property: JsonPropertyName("advbase")] int AdvBase,
+    [property: JsonPropertyName("advskew")] int AdvSkew,
+    DateTimeOffset HeardAt);
+
+/// <summary>Counters since the VHID (re)started; <see cref="Drops"/> has every reason (camelCase), zeros included.</summary>
+public sealed record CountersDto(long AdvertsSent, long AdvertsReceived, IReadOnlyDictionary<string, long> Drops);
+
+/// <summary>The live state of one VHID, as the API, hub and dashboard show it. State is text ("MASTER").</summary>
+public sealed record VhidStatusDto(
+    string Key,
+    int? Id,
+    string Interface,
+    int Vhid,
+    string Vip,
+    string State,
+    DateTimeOffset Since,
+    PeerDto? LastPeer,
+    CountersDto Counters,
+    bool Maintenance,
+    string? Demotion,
+    string? Message,
+    double AdvertIntervalMs,
+    double MasterDownMs);

@@ -1,0 +1,13 @@
+namespace Appliance.Web.Storage;
+
+/// <summary>An API token. Only the SHA-256 of the token is stored; the token itself is shown once.</summary>
+public sealed class StoredToken
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+    public string UserName { get; set; } = "";
+    /// <summary>Lower-case hex SHA-256 of the token string.</summary>
+    public string Hash { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+}

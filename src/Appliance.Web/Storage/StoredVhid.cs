@@ -1,0 +1,33 @@
+namespace Appliance.Web.Storage;
+
+/// <summary>
+/// One VHID as saved by the admin. The CARP password is stored because the engine needs it as the
+/// HMAC key (it cannot be hashed); it never leaves the service layer except towards the engine.
+/// </summary>
+public sealed class StoredVhid
+{
+    public int Id { get; set; }
+    public string Interface { get; set; } = "";
+    public int Vhid { get; set; }
+    public int AdvBase { get; set; } = 1;
+    public int AdvSkew { get; set; }
+    public string Password { get; set; } = "";
+    public string Vip { get; set; } = "";
+    public int PrefixLength { get; set; } = 32;
+    public string? SrcIp { get; set; }
+    public bool Preempt { get; set; }
+    public bool Neutral { get; set; }
+    public int DeadRatio { get; set; } = 3;
+    public string? UpScript { get; set; }
+    public string? DownScript { get; set; }
+    public string? XParam { get; set; }
+    public bool Enabled { get; set; } = true;
+    /// <summary>Persistent maintenance (pfSense style): re-applied to the engine after every start and apply.</summary>
+    public bool Maintenance { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public string Key => $"{Interface}/{Vhid}";
+
+    public StoredVhid Clone() => (StoredVhid)MemberwiseClone();
+}

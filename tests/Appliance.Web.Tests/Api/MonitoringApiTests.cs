@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Appliance.Engine.StateMachine;
+using Appliance.Web.Tests.Infrastructure;
+
+namespace Appliance.Web.Tests.Api;
+
+public sealed class MonitoringApiTests : IAsyncLifetime
+{
+    private TestHost _host = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await TestHost.StartAsync(new TestHostOptions { UseFakeEngine = true });
+        _client = await _host.CreateAuthenticatedClientAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Metrics_AfterTransitions_ExposesPrometheusText()
+    {
+        await Json.CreateVhidAsync(_client, Json.Vhid());
+        _host.Engine!.RaiseTransition("eth-test0/7", CarpState.Backup, TransitionCause.Startup);
+        _host.Engine.RaiseTransition("eth-test0/7", CarpState.Master, TransitionCause.MasterDownTimeout);
+        await WaitForHistoryAsync(2);
+
+        using var response = await _client.GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType!.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("# TYPE appliance_vhid_state gauge\n", text, StringComparison.Ordinal);
+        Assert.Contains("appliance_vhid_state{vhid=\"7\",interface=\"eth-test0\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("appliance_transitions_total{vhid=\"7\",interface=\"eth-test0\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("appliance_adverts_sent_total{vhid=\"7\",interface=\"eth-test0\"} 0\n", text, StringComparison.Ordinal);
+        Assert.Contains("appliance_adverts_received_total{vhid=\"7\",interface=\"eth-test0\"} 0\n", text, StringComparison.Ordinal);
+        Assert.Contains("appliance_drops_total{vhid=\"7\",interface=\"eth-test0\",reason=\"badDigest\"} 0\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task History_VhidAndTake_NewestFirstFiltered()
+    {
+        await Json.CreateVhidAsync(_client, Json.Vhid());
+        await Json.CreateVhidAsync(_client, Json.Vhid(vhid: 8, vip: "198.18.8.1"));
+        _host.Engine!.RaiseTransition("eth-test0/7", CarpState.Backup, TransitionCause.Startup);
+        _host.Engine.RaiseTransition("eth-test0/8", CarpState.Backup, TransitionCause.Startup);
+        _host.Engine.RaiseTransition("eth-test0/7", CarpState.Master, TransitionCause.MasterDownTimeout);
+        _host.Engine.RaiseTransition("eth-test0/7", CarpState.Backup, TransitionCause.BetterMasterSeen);
+        await WaitForHistoryAsync(4);
+
+        var latest = await _client.GetFromJsonAsync<JsonArray>("/api/history?vhid=7&take=2");
+
+        Assert.Equal(2, latest!.Count);
+        Assert.Equal("betterMasterSeen", latest[0]!["cause"]!.GetValue<string>());
+        Assert.Equal("masterDownTimeout", latest[1]!["cause"]!.GetValue<string>());
+        Assert.True(latest[0]!["id"]!.GetValue<long>() > latest[1]!["id"]!.GetValue<long>());
+        Assert.All(latest, t => Assert.Equal(7, t!["vhid"]!.GetValue<int>()));
+        Assert.Equal(4, (await _client.GetFromJsonAsync<JsonArray>("/api/history"))!.Count);
+        using var bad = await _client.GetAsync("/api/history?take=0");
+        await VhidApiTests.AssertValidationProblemAsync(bad, "take");
+    }
+
+    [Fact]
+    public async Task Status_PeerAndCounters_ShownPerVhid()
+    {
+        await Json.CreateVhidAsync(_client, Json.Vhid());
+
+        var status = await _client.GetFromJsonAsync<JsonArray>("/api/status");
+
+        var vhid = Assert.Single(status!)!;
+        Assert.Equal("INIT", vhid["state"]!.GetValue<string>());
+        Assert.Null(vhid["lastPeer"]);
+        Assert.Equal(0, vhid["counters"]!["drops"]!["badTtl"]!.GetValue<long>());
+        Assert.Equal(1000, vhid["advertIntervalMs"]!.GetValue<double>());
+        Assert.Equal(3000, vhid["masterDownMs"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public async Task OpenApi_Authenticated_DescribesTheApi()
+    {
+        var document = await _client.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
+
+        var paths = document!["paths"]!.AsObject();
+        Assert.True(paths.ContainsKey("/api/vhids/{id}"), string.Join(", ", paths.Select(p => p.Key)));
+        Assert.True(paths.ContainsKey("/api/auth/token"));
+        Assert.True(paths.ContainsKey("/api/history"));
+    }
+
+    [Fact]
+    public async Task Settings_BadRetention_Returns400AndKeepsOld()
+    {
+        using var bad = await _client.PutAsJsonAsync("/api/settings", new { historyMaxEntries = 0, historyMaxAgeDays = 0 });
+
+        var problem = await VhidApiTests.AssertValidationProblemAsync(bad, "historyMaxEntries");
+        Assert.True(problem["errors"]!.AsObject().ContainsKey("historyMaxAgeDays"));
+        var settings = await _client.GetFromJsonAsync<JsonObject>("/api/settings");
+        Assert.Equal(100_000, settings!["historyMaxEntries"]!.GetValue<int>());
+    }
+
+    private Task WaitForHistoryAsync(int count) => Eventually.TrueAsync(
+        async () => (await _client.GetFromJsonAsync<JsonArray>("/api/history"))!.Count >= count, $"{count} history entries");
+}
