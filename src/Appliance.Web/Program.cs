@@ -1,3 +1,4 @@
+using Appliance.Demo;
 using Appliance.Engine.Cli;
 using Appliance.Engine.Platform.Linux;
 using Appliance.Web.Hosting;
@@ -11,6 +12,11 @@ if (args is ["carp", ..])
 if (args is ["serve", ..])
 {
     return await ServeCommand.RunAsync(args[1..]);
+}
+
+if (args is ["demo", .. var demoArgs] && OperatingSystem.IsLinux())
+{
+    return await DemoCommand.RunAsync(demoArgs);
 }
 
 await Console.Error.WriteLineAsync("Usage: appliance serve [--urls URLS] [--data DIR] | appliance carp [ucarp options]");
