@@ -50,7 +50,9 @@ internal sealed class ClientMonitor : IAsyncDisposable
         return result.Error switch
         {
             var e when e.Contains("refused", StringComparison.OrdinalIgnoreCase) => "connection refused",
-            var e when e.Contains("timeout", StringComparison.OrdinalIgnoreCase) || e.Contains("timed out", StringComparison.OrdinalIgnoreCase) => "timeout",
+            // HttpClient's own timeout surfaces as "A task was canceled." (the prober stops only on dispose).
+            var e when e.Contains("timeout", StringComparison.OrdinalIgnoreCase) || e.Contains("timed out", StringComparison.OrdinalIgnoreCase)
+                || e.Contains("canceled", StringComparison.OrdinalIgnoreCase) => "timeout",
             var e when e.Contains("No route", StringComparison.OrdinalIgnoreCase) => "no route to host",
             var e when e.Contains("reset", StringComparison.OrdinalIgnoreCase) => "connection reset",
             var e => e,
