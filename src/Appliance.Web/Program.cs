@@ -3,21 +3,18 @@ using Appliance.Engine.Cli;
 using Appliance.Engine.Platform.Linux;
 using Appliance.Web.Hosting;
 
-// Subcommands, one line each (later: import, demo).
-if (args is ["carp", ..])
+// Subcommands, one line each: `carp` (headless ucarp-compatible daemon), `serve` (the web appliance); later import, demo.
+if (args is ["carp", .. var rest])
 {
-    using var dataPlane = new LinuxDataPlane();
-    return await CarpCommand.RunAsync(args[1..], dataPlane);
+    return await CarpCommand.RunAsync(rest, new LinuxDataPlane());
 }
-if (args is ["serve", ..])
+if (args is ["serve", .. var serveArgs])
 {
-    return await ServeCommand.RunAsync(args[1..]);
+    return await ServeCommand.RunAsync(serveArgs);
 }
-
 if (args is ["demo", .. var demoArgs] && OperatingSystem.IsLinux())
 {
     return await DemoCommand.RunAsync(demoArgs);
 }
-
-await Console.Error.WriteLineAsync("Usage: appliance serve [--urls URLS] [--data DIR] | appliance carp [ucarp options]");
+Console.Error.WriteLine("usage: appliance serve [--urls URLS] [--data DIR] | appliance carp [ucarp options] | appliance carp --help");
 return 1;

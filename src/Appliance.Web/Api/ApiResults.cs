@@ -10,6 +10,21 @@ internal static class ApiResults
     public static ValidationProblem Invalid(IReadOnlyDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors.ToDictionary(e => e.Key, e => e.Value));
 
+    /// <summary>An optional integer query parameter: empty means null, anything else must be a number.</summary>
+    public static int? OptionalInt(string? text, string field, ValidationErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        if (int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+        errors.Add(field, $"{field} must be a whole number (was '{text}').");
+        return null;
+    }
+
     /// <summary>The authenticated user's name, for the audit log.</summary>
     public static string Actor(this ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
 }

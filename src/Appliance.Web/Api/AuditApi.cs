@@ -12,12 +12,14 @@ public static class AuditApi
         return endpoints;
     }
 
-    public static Results<Ok<IReadOnlyList<AuditEntryDto>>, ValidationProblem> Query(AuditService audit, int? take)
+    public static Results<Ok<IReadOnlyList<AuditEntryDto>>, ValidationProblem> Query(AuditService audit, string? take)
     {
-        if (take is < 1 or > 10_000)
+        var errors = new ValidationErrors();
+        var number = ApiResults.OptionalInt(take, "take", errors);
+        if (number is < 1 or > 10_000)
         {
-            return ApiResults.Invalid(new Dictionary<string, string[]> { ["take"] = ["take must be between 1 and 10000."] });
+            errors.Add("take", "take must be between 1 and 10000.");
         }
-        return TypedResults.Ok(audit.Query(take ?? 100));
+        return errors.IsEmpty ? TypedResults.Ok(audit.Query(number ?? 100)) : ApiResults.Invalid(errors.ToDictionary());
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Appliance.Web.Api;
 
-/// <summary>/api/history?vhid=&amp;take=: transitions, newest first.</summary>
+/// <summary>/api/history?vhid=&amp;take=: transitions, newest first. Empty parameters mean "all" and the default.</summary>
 public static class HistoryApi
 {
     public static IEndpointRouteBuilder MapHistoryApi(this IEndpointRouteBuilder endpoints)
@@ -12,9 +12,17 @@ public static class HistoryApi
         return endpoints;
     }
 
-    public static Results<Ok<IReadOnlyList<TransitionDto>>, ValidationProblem> Query(HistoryService history, int? vhid, int? take)
+    public static Results<Ok<IReadOnlyList<TransitionDto>>, ValidationProblem> Query(HistoryService history, string? vhid, string? take)
     {
-        var result = history.Query(vhid, take);
+        // Strings, not int?: "?vhid=&take=" (empty) is valid and means "not given".
+        var errors = new ValidationErrors();
+        var vhidNumber = ApiResults.OptionalInt(vhid, "vhid", errors);
+        var takeNumber = ApiResults.OptionalInt(take, "take", errors);
+        if (!errors.IsEmpty)
+        {
+            return ApiResults.Invalid(errors.ToDictionary());
+        }
+        var result = history.Query(vhidNumber, takeNumber);
         return result.Status == ServiceStatus.Ok ? TypedResults.Ok(result.Value!) : ApiResults.Invalid(result.Errors);
     }
 }

@@ -139,20 +139,30 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         services.AddSingleton<HistoryService>();
         services.AddSingleton<SettingsService>();
         services.AddSingleton<TransitionCounter>();
+        services.AddSingleton<StateFeed>();
         services.AddHostedService<EngineHostService>();
         services.AddSingleton(new AdminPasswordOutput(Console.Out));
 
         // Cookie and antiforgery keys live beside the database, so a login survives a restart.
         services.AddDataProtection();
         services.AddOptions<KeyManagementOptions>()
-            .Configure<IOptions<ApplianceOptions>, ILoggerFactory>((keys, options, loggers) => keys.XmlRepository = new FileSystemXmlRepository(
-                new DirectoryInfo(Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "keys")), loggers));
+            .Configure<IOptions<ApplianceOptions>, ILoggerFactory>((keys, options, loggers) =>
+                keys.XmlRepository = new FileSystemXmlRepository(KeyDirectory(options.Value.DataDirectory), loggers));
 
         services.AddApplianceAuth();
         services.AddProblemDetails();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+    }
+
+    /// <summary>The data-protection keys (unencrypted XML) are as private as the database: 0700.</summary>
+    private static DirectoryInfo KeyDirectory(string dataDirectory)
+    {
+        var path = Path.Combine(Path.GetFullPath(dataDirectory), "keys");
+        return OperatingSystem.IsWindows()
+            ? Directory.CreateDirectory(path)
+            : Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     private static void ConfigurePipeline(WebApplication app)
@@ -177,6 +187,7 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         app.MapAuditApi();
         app.MapSettingsApi();
         app.MapHub<StateHub>(StateHub.Path);
-        // The dashboard (Components/, wwwroot/) maps its static assets and Razor components here.
+        // The dashboard (Components/, wwwroot/) maps its static assets and Razor components here. The fallback
+        // policy requires a login for every endpoint: static assets and the /login page need .AllowAnonymous().
     }
 }

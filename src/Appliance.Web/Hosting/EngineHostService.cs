@@ -20,6 +20,7 @@ public sealed partial class EngineHostService(
     StatusService status,
     TokenService tokens,
     TransitionCounter counter,
+    StateFeed feed,
     IHubContext<StateHub, IStateClient> hub,
     IOptions<ApplianceOptions> options,
     TimeProvider timeProvider,
@@ -86,12 +87,16 @@ public sealed partial class EngineHostService(
                 case EngineEvent.Transitioned transitioned:
                     var dto = history.Append(transitioned.Transition);
                     counter.Increment(dto.Key);
+                    feed.Publish(dto);
                     await hub.Clients.All.Transition(dto).ConfigureAwait(false);
                     break;
                 case EngineEvent.StatusChanged changed:
-                    await hub.Clients.All.Status(status.ToDto(changed.Status)).ConfigureAwait(false);
+                    var statusDto = status.ToDto(changed.Status);
+                    feed.Publish(statusDto);
+                    await hub.Clients.All.Status(statusDto).ConfigureAwait(false);
                     break;
                 case EngineEvent.Removed removed:
+                    feed.PublishRemoved(removed.Key);
                     await hub.Clients.All.Removed(removed.Key).ConfigureAwait(false);
                     if (_pendingRemovals.TryRemove(removed.Key, out var pending))
                     {
@@ -140,16 +145,4 @@ public sealed partial class EngineHostService(
             return false;
         }
     }
-
-    [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "Stopping the VHIDs did not complete cleanly: {Reason}")]
-    private partial void LogStopIncomplete(string reason);
-
-    [LoggerMessage(EventId = 200, Level = LogLevel.Error, Message = "Recording or pushing an engine event failed")]
-    private partial void LogEventFailed(Exception exception);
-
-    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "History trimmed: {Count} entries removed")]
-    private partial void LogTrimmed(int count);
-
-    [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Trimming the history failed")]
-    private partial void LogTrimFailed(Exception exception);
 }

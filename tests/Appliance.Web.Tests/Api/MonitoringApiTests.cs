@@ -63,8 +63,11 @@ public sealed class MonitoringApiTests : IAsyncLifetime
         Assert.True(latest[0]!["id"]!.GetValue<long>() > latest[1]!["id"]!.GetValue<long>());
         Assert.All(latest, t => Assert.Equal(7, t!["vhid"]!.GetValue<int>()));
         Assert.Equal(4, (await _client.GetFromJsonAsync<JsonArray>("/api/history"))!.Count);
+        Assert.Equal(4, (await _client.GetFromJsonAsync<JsonArray>("/api/history?vhid=&take="))!.Count);
         using var bad = await _client.GetAsync("/api/history?take=0");
         await VhidApiTests.AssertValidationProblemAsync(bad, "take");
+        using var notNumber = await _client.GetAsync("/api/history?vhid=abc");
+        await VhidApiTests.AssertValidationProblemAsync(notNumber, "vhid");
     }
 
     [Fact]

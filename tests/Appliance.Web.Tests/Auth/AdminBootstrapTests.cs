@@ -61,6 +61,10 @@ public sealed partial class AdminBootstrapTests
         Assert.DoesNotContain(TestHost.AdminPassword, text, StringComparison.Ordinal);
         Assert.DoesNotContain(token, text, StringComparison.Ordinal);
         Assert.Contains("admin", text, StringComparison.Ordinal);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(data.Path, "keys")));
+        }
     }
 
     [GeneratedRegex("generated password: (\\S+)")]

@@ -58,7 +58,35 @@ public sealed class TestHost : IAsyncDisposable
         var dataPlane = new FakeDataPlane();
         var engine = options.UseFakeEngine ? new FakeCarpEngine(TimeProvider.System) : null;
         var adminOutput = new StringWriter();
-        var app = new ApplianceWebApplication(new ServeArguments("http://127.0.0.1:0", dataDirectory), builder =>
+        ApplianceWebApplication app;
+        try
+        {
+            app = Create(options, dataDirectory, dataPlane, engine, adminOutput);
+        }
+        catch when (ownsDirectory)
+        {
+            if (Directory.Exists(dataDirectory))
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+            throw;
+        }
+        var host = new TestHost(app, dataDirectory, ownsDirectory, dataPlane, engine, adminOutput);
+        try
+        {
+            await app.StartAsync().WaitAsync(Timeout);
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+        return host;
+    }
+
+    private static ApplianceWebApplication Create(
+        TestHostOptions options, string dataDirectory, FakeDataPlane dataPlane, FakeCarpEngine? engine, StringWriter adminOutput) =>
+        new(new ServeArguments("http://127.0.0.1:0", dataDirectory), builder =>
         {
             if (options.AdminPassword is not null)
             {
@@ -76,18 +104,6 @@ public sealed class TestHost : IAsyncDisposable
                 builder.Services.AddSingleton<ICarpEngine>(engine);
             }
         });
-        var host = new TestHost(app, dataDirectory, ownsDirectory, dataPlane, engine, adminOutput);
-        try
-        {
-            await app.StartAsync().WaitAsync(Timeout);
-        }
-        catch
-        {
-            await host.DisposeAsync();
-            throw;
-        }
-        return host;
-    }
 
     public HttpClient CreateClient(HttpMessageHandler? handler = null) =>
         new(handler ?? new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseAddress, Timeout = Timeout };
