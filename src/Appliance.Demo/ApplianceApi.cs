@@ -105,6 +105,23 @@ internal sealed class ApplianceApi : IDisposable
         return (await response.Content.ReadFromJsonAsync<List<Transition>>(s_json, cancellationToken))!;
     }
 
+    /// <summary>The property names of a schema in the appliance's OpenAPI document (GET /openapi/v1.json); empty when absent.</summary>
+    public async Task<IReadOnlyList<string>> GetSchemaPropertiesAsync(string schema, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, "openapi/v1.json", null, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            return [];
+        }
+        var document = await response.Content.ReadFromJsonAsync<JsonElement>(s_json, cancellationToken);
+        return document.TryGetProperty("components", out var components)
+            && components.TryGetProperty("schemas", out var schemas)
+            && schemas.TryGetProperty(schema, out var found)
+            && found.TryGetProperty("properties", out var properties)
+            ? [.. properties.EnumerateObject().Select(p => p.Name)]
+            : [];
+    }
+
     public void Dispose()
     {
         _http.Dispose();
