@@ -11,7 +11,7 @@ namespace Appliance.Demo;
 /// Bounds come from the configured timing: node2 declares node1 dead after its master-down interval
 /// (3 x advbase + advskew/256 = 3.39 s); a preempt or a graceful handover needs no timeout at all.
 /// </summary>
-internal sealed class CheckScenario(DemoLab demo, DemoConsole console, HttpProber prober)
+internal sealed class CheckScenario(DemoLab demo, DemoConsole console, HttpProber prober, TransitionPrinter printer)
 {
     /// <summary>Slack for scheduling, netlink and the gratuitous ARP on a busy 2-core machine.</summary>
     private static readonly TimeSpan s_slack = TimeSpan.FromMilliseconds(1000);
@@ -19,6 +19,7 @@ internal sealed class CheckScenario(DemoLab demo, DemoConsole console, HttpProbe
     private static readonly TimeSpan s_requestTimeout = TimeSpan.FromMilliseconds(500);
 
     private readonly List<StepResult> _results = [];
+    private readonly List<string> _notes = [];
     private int _count;
 
     public static TimeSpan RequestTimeout => s_requestTimeout;
@@ -52,6 +53,7 @@ internal sealed class CheckScenario(DemoLab demo, DemoConsole console, HttpProbe
             {
                 // The dead run's VIP is still configured: a duplicate address until node1 restarts.
                 staleVip = demo.Lab.HasAddress(node1.Node, demo.Vip) ? "node1 still holds the VIP (stale)" : null;
+                _notes.Add(staleVip ?? "node1 no longer holds the VIP");
                 return Task.FromResult<string?>(null);
             },
             cancellationToken, requireSingleVip: false);
@@ -66,6 +68,10 @@ internal sealed class CheckScenario(DemoLab demo, DemoConsole console, HttpProbe
             () =>
             {
                 var removed = node1.Appliance!.Lines.Any(l => l.Contains("left configured by an earlier run", StringComparison.Ordinal));
+                if (removed)
+                {
+                    _notes.Add("node1 removed the stale VIP at start; VIP now on node1 only");
+                }
                 return Task.FromResult(
                     staleVip is null ? "the stale VIP was not left on node1 after SIGKILL (nothing to remove)"
                     : !removed ? "node1's appliance did not log removing the stale VIP"
@@ -107,7 +113,7 @@ internal sealed class CheckScenario(DemoLab demo, DemoConsole console, HttpProbe
         var problem = hit is null ? $"the client was never served by node1" : await demo.WaitForMasterAsync(node1, s_settleTimeout, cancellationToken);
         var ready = hit is null ? Stopwatch.GetElapsedTime(configuredAt) : Stopwatch.GetElapsedTime(configuredAt, hit.SentAt);
         var passed = problem is null && ready <= bound;
-        Record(new StepResult("vip-on-node1", "-", node1.Name, ready, bound, passed,
+        await RecordAsync(new StepResult("vip-on-node1", "-", node1.Name, ready, bound, passed,
             problem ?? "(from configuring the VHIDs until the page said node1)", Measure: "ready"));
     }
 
@@ -126,6 +132,7 @@ internal sealed class CheckScenario(DemoLab demo, DemoConsole console, HttpProbe
         bool requireSingleVip = true)
     {
         var problems = new List<string>();
+        _notes.Clear();
         var start = Stopwatch.GetTimestamp();
         try
         {
@@ -176,13 +183,15 @@ internal sealed class CheckScenario(DemoLab demo, DemoConsole console, HttpProbe
             problems.Add(string.Create(CultureInfo.InvariantCulture, $"downtime {gap.Gap.TotalMilliseconds:0} ms over the bound"));
         }
         var detail = string.Create(CultureInfo.InvariantCulture,
-            $"(switched after {switchedAfter.TotalMilliseconds:0} ms, {gap.Failed} of {gap.Requests} requests failed)");
-        Record(new StepResult(name, from.Name, to.Name, gap.Gap, bound, problems.Count == 0,
+            $"(switched after {switchedAfter.TotalMilliseconds:0} ms, {gap.Failed} of {gap.Requests} requests failed{string.Concat(_notes.Select(n => "; " + n))})");
+        await RecordAsync(new StepResult(name, from.Name, to.Name, gap.Gap, bound, problems.Count == 0,
             problems.Count == 0 ? detail : detail + " " + string.Join("; ", problems)));
     }
 
-    private void Record(StepResult result)
+    private async Task RecordAsync(StepResult result)
     {
+        // Transitions that led here print first.
+        await printer.FlushAsync();
         _results.Add(result);
         console.WriteLine(result.Format(_results.Count, _count));
     }

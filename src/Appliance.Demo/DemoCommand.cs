@@ -99,7 +99,7 @@ public static class DemoCommand
         await using var printer = new TransitionPrinter(console, demo.Nodes);
         var configuredAt = Stopwatch.GetTimestamp();
         await demo.ConfigureVhidsAsync(stop);
-        return await new CheckScenario(demo, console, prober).RunAsync(configuredAt, stop);
+        return await new CheckScenario(demo, console, prober, printer).RunAsync(configuredAt, stop);
     }
 
     private static async Task<int> RunInteractiveAsync(DemoLab demo, DemoConsole console, CancellationToken stop)

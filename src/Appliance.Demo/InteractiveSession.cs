@@ -171,6 +171,10 @@ internal sealed class InteractiveSession(DemoLab demo, DemoConsole console)
             node.StartAppliance();
             console.WriteLine($"demo: {node.Name}'s appliance restarted (pid {node.Appliance!.Pid})");
             await node.Api.LoginAsync(TimeSpan.FromSeconds(60), () => "", stop);
+            foreach (var line in node.Appliance.Lines.Where(l => l.Contains("left configured by an earlier run", StringComparison.Ordinal)))
+            {
+                console.WriteLine($"demo: {node.Name}'s appliance at start: {line.Trim()}");
+            }
             // Maintenance is persistent in the node's store, so it survives the restart as it was.
         }
         catch (OperationCanceledException)

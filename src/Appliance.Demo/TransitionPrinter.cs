@@ -15,6 +15,7 @@ internal sealed class TransitionPrinter : IAsyncDisposable
     private readonly IReadOnlyList<DemoNode> _nodes;
     private readonly Dictionary<DemoNode, long> _lastSeen = [];
     private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _pollGate = new(1, 1);
     private readonly Task _loop;
 
     public TransitionPrinter(DemoConsole console, IReadOnlyList<DemoNode> nodes)
@@ -32,11 +33,21 @@ internal sealed class TransitionPrinter : IAsyncDisposable
         return string.Create(CultureInfo.InvariantCulture, $"{at:MMM} {at.Day,2} {at:HH:mm:ss} {host} appliance: [WARNING] {transition.LogLine}");
     }
 
+    /// <summary>Polls both nodes now, so transitions that already happened print before what follows.</summary>
+    public async Task FlushAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            await PollAsync(node);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
         await _loop;
         _stop.Dispose();
+        _pollGate.Dispose();
     }
 
     private async Task LoopAsync()
@@ -65,20 +76,32 @@ internal sealed class TransitionPrinter : IAsyncDisposable
         {
             return;
         }
-        IReadOnlyList<Transition> history;
+        // One poll at a time (the loop and FlushAsync), so no line prints twice.
         try
         {
-            history = await node.Api.GetHistoryAsync(DemoLab.Vhid, 50, _stop.Token);
+            await _pollGate.WaitAsync(_stop.Token);
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is TaskCanceledException && !_stop.IsCancellationRequested))
+        catch (OperationCanceledException)
         {
             return;
         }
-        var last = _lastSeen.GetValueOrDefault(node);
-        foreach (var transition in history.Where(t => t.Id > last).OrderBy(t => t.Id))
+        try
         {
-            _console.WriteLine(Format(node.Name, transition));
-            _lastSeen[node] = transition.Id;
+            var history = await node.Api.GetHistoryAsync(DemoLab.Vhid, 50, _stop.Token);
+            var last = _lastSeen.GetValueOrDefault(node);
+            foreach (var transition in history.Where(t => t.Id > last).OrderBy(t => t.Id))
+            {
+                _console.WriteLine(Format(node.Name, transition));
+                _lastSeen[node] = transition.Id;
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is TaskCanceledException && !_stop.IsCancellationRequested))
+        {
+            // Not answering (killed, restarting): its transitions show once it answers again.
+        }
+        finally
+        {
+            _pollGate.Release();
         }
     }
 }
