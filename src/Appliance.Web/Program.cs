@@ -1,3 +1,4 @@
+using Appliance.Demo;
 using Appliance.Engine.Cli;
 using Appliance.Engine.Platform.Linux;
 using Appliance.Web.Hosting;
@@ -10,6 +11,10 @@ if (args is ["carp", .. var rest])
 if (args is ["serve", .. var serveArgs])
 {
     return await ServeCommand.RunAsync(serveArgs);
+}
+if (args is ["demo", .. var demoArgs] && OperatingSystem.IsLinux())
+{
+    return await DemoCommand.RunAsync(demoArgs);
 }
 Console.Error.WriteLine("usage: appliance serve [--urls URLS] [--data DIR] | appliance carp [ucarp options] | appliance carp --help");
 return 1;
