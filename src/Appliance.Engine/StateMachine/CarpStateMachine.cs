@@ -280,7 +280,7 @@ public sealed partial class CarpStateMachine : IDisposable
         }
     }
 
-    /// <summary>The reasons this VHID is demoted, for the dashboard ("health check web: HTTP 503").</summary>
+    /// <summary>The reasons this VHID is demoted, for the dashboard ("HTTP check web: GET ... returned 503, expected 200").</summary>
     public IReadOnlyList<string> Demotions
     {
         get
@@ -380,7 +380,9 @@ public sealed partial class CarpStateMachine : IDisposable
 
     private List<string> DemotionListLocked()
     {
-        var list = _demotions.Select(d => $"{d.Key}: {d.Value}").ToList();
+        // The reasons are whole sentences that name their source ("HTTP check web: GET ... returned 503");
+        // the source key only tells demotions apart.
+        var list = _demotions.Values.ToList();
         if (_maintenance)
         {
             list.Insert(0, "maintenance");

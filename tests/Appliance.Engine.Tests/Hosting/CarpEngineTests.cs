@@ -338,9 +338,9 @@ public sealed class CarpEngineTests : IAsyncDisposable
     public async Task SetDemotion_Master_StatusShowsReason()
     {
         await StartAsMaster(Config());
-        Assert.True(_engine.SetDemotion("veth0/1", "health check web", "HTTP 503"));
+        Assert.True(_engine.SetDemotion("veth0/1", "check web", "HTTP check web: returned 503"));
         var status = Status("veth0/1");
-        Assert.Equal("health check web: HTTP 503", status.Demotion);
+        Assert.Equal("HTTP check web: returned 503", status.Demotion);
         Assert.Contains("waiting for a peer to take over", status.Message);
         Assert.False(_engine.SetDemotion("veth0/9", "x", "y"));
     }

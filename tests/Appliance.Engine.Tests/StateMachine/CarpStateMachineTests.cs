@@ -500,8 +500,8 @@ public class CarpStateMachineTests
     {
         using var h = new MachineHarness(MachineHarness.Config());
         h.StartAsMaster();
-        h.Machine.SetDemotion("health check web", "HTTP 503");
-        Assert.Equal(["health check web: HTTP 503"], h.Machine.Demotions);
+        h.Machine.SetDemotion("check web", "HTTP check web: GET http://127.0.0.1/ returned 503, expected 200");
+        Assert.Equal(["HTTP check web: GET http://127.0.0.1/ returned 503, expected 200"], h.Machine.Demotions);
         var a = Assert.Single(h.Take().OfType<SendAdvert>());
         Assert.Equal((255, 255), (a.AdvBase, a.AdvSkew));
         Assert.Equal(CarpState.Master, h.Machine.State);
@@ -517,10 +517,10 @@ public class CarpStateMachineTests
         h.Machine.Start(linkUp: true);
         h.Machine.SetDemotion("ping", "198.18.0.254 unreachable");
         h.Machine.SetMaintenance(true);
-        Assert.Equal(["maintenance", "ping: 198.18.0.254 unreachable"], h.Machine.Demotions);
+        Assert.Equal(["maintenance", "198.18.0.254 unreachable"], h.Machine.Demotions);
         h.Machine.SetMaintenance(false);
         h.Machine.SetDemotion("ping", "timeout");
-        Assert.Equal(["ping: timeout"], h.Machine.Demotions);
+        Assert.Equal(["timeout"], h.Machine.Demotions);
         h.Advert(Peer, 1, 100);
         Assert.Equal(CarpState.Backup, h.Machine.State);
         h.Machine.SetDemotion("ping", null);
