@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Appliance.Engine.Health;
 using Appliance.Engine.Hosting;
 using Appliance.Engine.Protocol;
 using Appliance.Web.Services;
@@ -17,10 +18,13 @@ public static class MetricsApi
         return endpoints;
     }
 
-    public static IResult Get(ICarpEngine engine, TransitionCounter transitions) =>
-        TypedResults.Text(Render(engine.Snapshot(), transitions.Snapshot()), ContentType);
+    public static IResult Get(ICarpEngine engine, TransitionCounter transitions, HealthService health) =>
+        TypedResults.Text(Render(engine.Snapshot(), transitions.Snapshot(), health.Snapshot()), ContentType);
 
-    public static string Render(IReadOnlyList<VhidStatus> statuses, IReadOnlyDictionary<string, long> transitions)
+    public static string Render(
+        IReadOnlyList<VhidStatus> statuses,
+        IReadOnlyDictionary<string, long> transitions,
+        IReadOnlyDictionary<string, IReadOnlyList<HealthCheckStatus>>? checks = null)
     {
         var text = new StringBuilder();
         var ordered = statuses.OrderBy(s => s.Config.Interface, StringComparer.Ordinal).ThenBy(s => s.Config.Vhid).ToList();
@@ -57,6 +61,14 @@ public static class MetricsApi
             {
                 var count = s.Counters.Drops.TryGetValue(reason, out var d) ? d : 0;
                 Sample(text, "appliance_drops_total", Labels(s) + $",reason=\"{WireNames.Drop(reason)}\"", count);
+            }
+        }
+        Header(text, "appliance_check_healthy", "gauge", "1 while the health check passes (rise/fall applied), 0 while it demotes the node.");
+        foreach (var s in ordered)
+        {
+            foreach (var check in checks?.GetValueOrDefault(s.Key) ?? [])
+            {
+                Sample(text, "appliance_check_healthy", Labels(s) + $",check=\"{Escape(check.Name)}\"", check.Healthy ? 1 : 0);
             }
         }
         return text.ToString();

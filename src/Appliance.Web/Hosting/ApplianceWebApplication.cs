@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Appliance.Engine.Health;
 using Appliance.Engine.Hosting;
 using Appliance.Engine.Platform.Linux;
 using Appliance.Engine.Transport;
@@ -52,6 +53,9 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         }
         ConfigurePipeline(App);
     }
+
+    /// <summary>The DI key of the engine's <see cref="TimeProvider"/> (an <see cref="EngineTimeProvider"/>); the rest of the web uses the unkeyed one.</summary>
+    public const string EngineClockKey = "engine";
 
     public WebApplication App { get; }
 
@@ -128,8 +132,17 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
 
         // The engine manages the VIPs itself (netlink + gratuitous ARP). Tests replace IDataPlane.
         services.AddSingleton<IDataPlane>(_ => new LinuxDataPlane());
-        services.AddSingleton(sp => new CarpEngine(sp.GetRequiredService<IDataPlane>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        // The engine's own clock: timers on a dedicated thread, so API load never delays an advert. Disposed with
+        // the host (after the engine, which the container created later). Tests replace the keyed service.
+        services.AddKeyedSingleton<TimeProvider>(EngineClockKey, (_, _) => new EngineTimeProvider());
+        services.AddSingleton(sp => new CarpEngine(
+            sp.GetRequiredService<IDataPlane>(), sp.GetRequiredKeyedService<TimeProvider>(EngineClockKey), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<ICarpEngine>(sp => sp.GetRequiredService<CarpEngine>());
+        services.AddSingleton<IHealthProbe, HealthProbe>();
+        services.AddSingleton(sp => new HealthMonitor(
+            sp.GetRequiredService<ICarpEngine>(), sp.GetRequiredService<IHealthProbe>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<HealthMonitor>>()));
+        services.AddSingleton<HealthService>();
 
         services.AddSingleton<AuditService>();
         services.AddSingleton<VhidValidator>();

@@ -21,6 +21,7 @@ public sealed partial class EngineHostService(
     TokenService tokens,
     TransitionCounter counter,
     StateFeed feed,
+    HealthService health,
     IHubContext<StateHub, IStateClient> hub,
     IOptions<ApplianceOptions> options,
     TimeProvider timeProvider,
@@ -49,6 +50,8 @@ public sealed partial class EngineHostService(
         {
             LogStopIncomplete(ex.Message);
         }
+        // The checks stop after the VHIDs: lifting a demotion earlier could make a demoted backup preempt on its way out.
+        await health.StopAsync().ConfigureAwait(false);
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -60,6 +63,7 @@ public sealed partial class EngineHostService(
         var next = events.MoveNextAsync();
         await configurator.ApplyAsync(stoppingToken).ConfigureAwait(false);
         var trimming = TrimLoopAsync(stoppingToken);
+        var notices = HealthNoticeLoopAsync(stoppingToken);
         try
         {
             while (await next.ConfigureAwait(false))
@@ -75,6 +79,38 @@ public sealed partial class EngineHostService(
         {
             await events.DisposeAsync().ConfigureAwait(false);
             await trimming.ConfigureAwait(false);
+            await notices.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Pushes what the health checks changed: demotion entries (already in the history) and the VHID's status.</summary>
+    private async Task HealthNoticeLoopAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var notice in health.Notices.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    if (notice.Entry is { } entry)
+                    {
+                        feed.Publish(entry);
+                        await hub.Clients.All.Transition(entry).ConfigureAwait(false);
+                    }
+                    if (status.Get(notice.Key) is { } current)
+                    {
+                        feed.Publish(current);
+                        await hub.Clients.All.Status(current).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogEventFailed(ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
     }
 

@@ -58,8 +58,18 @@ public sealed class AuditService(IApplianceStore store, TimeProvider timeProvide
         Field("downscript", before?.DownScript, after.DownScript);
         Field("xparam", before?.XParam, after.XParam);
         Field("enabled", before?.Enabled, after.Enabled);
+        if (before is null ? after.Checks.Count > 0 : ShowChecks(before.Checks) != ShowChecks(after.Checks))
+        {
+            Field("checks", before is null ? null : ShowChecks(before.Checks), ShowChecks(after.Checks));
+        }
         return changes;
     }
+
+    /// <summary>"web http http://127.0.0.1/ =200 every 2000/1000 ms rise 2 fall 3, ..." or "(none)".</summary>
+    private static string ShowChecks(IReadOnlyList<StoredCheck> checks) => checks.Count == 0
+        ? "(none)"
+        : string.Join(", ", checks.Select(c =>
+            $"{c.Name} {c.Kind} {c.Target}{(c.ExpectedStatus is { } e ? $" ={e}" : "")} every {c.IntervalMs}/{c.TimeoutMs} ms rise {c.Rise} fall {c.Fall}"));
 
     private static string Show(object? value) => value switch
     {

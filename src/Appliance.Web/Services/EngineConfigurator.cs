@@ -7,9 +7,10 @@ namespace Appliance.Web.Services;
 /// <summary>
 /// Pushes the stored configuration into the running engine: the full list of enabled VHIDs, then the
 /// persisted maintenance flags. The engine restarts only the VHIDs whose config changed, so an
-/// unchanged MASTER keeps its VIP. Applies are serialized and always read the latest store.
+/// unchanged MASTER keeps its VIP; then the health checks of the enabled VHIDs go to the health monitor.
+/// Applies are serialized and always read the latest store.
 /// </summary>
-public sealed partial class EngineConfigurator(ICarpEngine engine, IApplianceStore store, ILogger<EngineConfigurator> logger)
+public sealed partial class EngineConfigurator(ICarpEngine engine, IApplianceStore store, HealthService health, ILogger<EngineConfigurator> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -41,8 +42,10 @@ public sealed partial class EngineConfigurator(ICarpEngine engine, IApplianceSto
             }
             finally
             {
-                // Even after a partial failure, the VHIDs that did start get their persisted maintenance back.
+                // Even after a partial failure, the VHIDs that did start get their persisted maintenance back,
+                // and the checks run (they are not part of VhidConfig: changing them restarts no VHID).
                 ReapplyMaintenance(enabled);
+                health.Apply(enabled);
             }
             LastError = null;
             LogApplied(configs.Count);

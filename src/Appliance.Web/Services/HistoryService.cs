@@ -1,4 +1,5 @@
 using Appliance.Engine.Hosting;
+using Appliance.Engine.StateMachine;
 using Appliance.Web.Storage;
 
 namespace Appliance.Web.Services;
@@ -21,6 +22,25 @@ public sealed class HistoryService(IApplianceStore store, TimeProvider timeProvi
             To = record.To,
             Cause = record.Cause,
             LogLine = record.LogLine,
+        };
+        stored.Id = store.History.Append(stored);
+        return TransitionDto.FromStored(stored);
+    }
+
+    /// <summary>Records the start (<paramref name="started"/>) or end of a health-check demotion at the VHID's current state.</summary>
+    public TransitionDto AppendDemotion(string key, string iface, int vhid, CarpState state, bool started, string line)
+    {
+        var stored = new StoredTransition
+        {
+            At = timeProvider.GetUtcNow(),
+            Key = key,
+            Interface = iface,
+            Vhid = vhid,
+            From = state,
+            To = state,
+            Cause = TransitionCause.Demoted,
+            LogLine = line,
+            Kind = started ? HistoryKinds.Demoted : HistoryKinds.DemotionCleared,
         };
         stored.Id = store.History.Append(stored);
         return TransitionDto.FromStored(stored);

@@ -1,3 +1,4 @@
+using Appliance.Engine.Health;
 using Appliance.Engine.Hosting;
 using Appliance.Engine.Protocol;
 using Appliance.Web.Storage;
@@ -5,15 +6,26 @@ using Appliance.Web.Storage;
 namespace Appliance.Web.Services;
 
 /// <summary>The engine's snapshot as DTOs, joined with the stored ids so the UI can link to the config.</summary>
-public sealed class StatusService(ICarpEngine engine, IApplianceStore store)
+public sealed class StatusService(ICarpEngine engine, IApplianceStore store, HealthService health)
 {
     public IReadOnlyList<VhidStatusDto> GetAll()
     {
         var ids = IdsByKey();
-        return engine.Snapshot().Select(s => ToDto(s, ids)).OrderBy(s => s.Interface, StringComparer.Ordinal).ThenBy(s => s.Vhid).ToList();
+        var checks = health.Snapshot();
+        return engine.Snapshot().Select(s => ToDto(s, ids, checks.GetValueOrDefault(s.Key) ?? [])).OrderBy(s => s.Interface, StringComparer.Ordinal).ThenBy(s => s.Vhid).ToList();
     }
 
-    public VhidStatusDto ToDto(VhidStatus status) => ToDto(status, IdsByKey());
+    public VhidStatusDto ToDto(VhidStatus status) => ToDto(status, IdsByKey(), health.Snapshot(status.Key));
+
+    /// <summary>The current status of one VHID; null when it is not running.</summary>
+    public VhidStatusDto? Get(string key) => engine.Snapshot().FirstOrDefault(s => s.Key == key) is { } status ? ToDto(status) : null;
+
+    public static string KindName(HealthCheckKind kind) => kind switch
+    {
+        HealthCheckKind.Http => CheckKinds.Http,
+        HealthCheckKind.Tcp => CheckKinds.Tcp,
+        _ => CheckKinds.Command,
+    };
 
     private Dictionary<string, int> IdsByKey()
     {
@@ -25,7 +37,7 @@ public sealed class StatusService(ICarpEngine engine, IApplianceStore store)
         return ids;
     }
 
-    private static VhidStatusDto ToDto(VhidStatus s, Dictionary<string, int> ids)
+    private static VhidStatusDto ToDto(VhidStatus s, Dictionary<string, int> ids, IReadOnlyList<HealthCheckStatus> checks)
     {
         var drops = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var reason in Enum.GetValues<DropReason>())
@@ -46,6 +58,8 @@ public sealed class StatusService(ICarpEngine engine, IApplianceStore store)
             s.Demotion,
             s.Message,
             s.AdvertInterval.TotalMilliseconds,
-            s.MasterDown.TotalMilliseconds);
+            s.MasterDown.TotalMilliseconds,
+            checks.Select(c => new CheckStatusDto(c.Name, KindName(c.Kind), c.Target, c.Healthy, c.LastResult, c.LastRun,
+                c.ConsecutiveSuccesses, c.ConsecutiveFailures, c.DemotionReason)).ToList());
     }
 }

@@ -2,7 +2,11 @@ using Appliance.Web.Storage;
 
 namespace Appliance.Web.Services;
 
-/// <summary>One state change as the API, hub and dashboard show it. States are text ("MASTER").</summary>
+/// <summary>
+/// One history entry as the API, hub and dashboard show it. States are text ("MASTER"). Kind is "transition"
+/// (a state change), "demoted" or "demotionCleared" (a health check demoted the node or stopped doing so;
+/// From == To, the state at that moment, and the log line says why).
+/// </summary>
 public sealed record TransitionDto(
     long Id,
     DateTimeOffset At,
@@ -12,8 +16,10 @@ public sealed record TransitionDto(
     string From,
     string To,
     string Cause,
-    string LogLine)
+    string LogLine,
+    string Kind = HistoryKinds.Transition)
 {
     public static TransitionDto FromStored(StoredTransition t) => new(
-        t.Id, t.At, t.Key, t.Interface, t.Vhid, WireNames.State(t.From), WireNames.State(t.To), WireNames.Cause(t.Cause), t.LogLine);
+        t.Id, t.At, t.Key, t.Interface, t.Vhid, WireNames.State(t.From), WireNames.State(t.To), WireNames.Cause(t.Cause), t.LogLine,
+        string.IsNullOrEmpty(t.Kind) ? HistoryKinds.Transition : t.Kind);
 }

@@ -7,6 +7,9 @@ public sealed class ValidationErrors
 
     public bool IsEmpty => _errors.Count == 0;
 
+    /// <summary>How many messages so far (to tell whether a block of checks added any).</summary>
+    public int Count => _errors.Values.Sum(l => l.Count);
+
     public void Add(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var list))

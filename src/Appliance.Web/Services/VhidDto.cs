@@ -28,4 +28,5 @@ public sealed record VhidDto(
     double AdvertIntervalMs,
     double MasterDownMs,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<CheckDto> Checks);

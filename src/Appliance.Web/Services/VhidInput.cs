@@ -32,4 +32,6 @@ public sealed class VhidInput
     [JsonPropertyName("xparam")]
     public string? XParam { get; set; }
     public bool? Enabled { get; set; }
+    /// <summary>Health checks; null or absent means none. A PUT replaces the whole list.</summary>
+    public List<CheckInput>? Checks { get; set; }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Appliance.Engine.Health;
 using Appliance.Engine.StateMachine;
 using Appliance.Web.Storage;
 
@@ -29,7 +30,28 @@ public static class VhidMapper
         AdvertIntervalMs(v.AdvBase, v.AdvSkew),
         MasterDownMs(v.AdvBase, v.AdvSkew, v.DeadRatio),
         v.CreatedAt,
-        v.UpdatedAt);
+        v.UpdatedAt,
+        v.Checks.Select(c => new CheckDto(c.Name, c.Kind, c.Target, c.ExpectedStatus, c.IntervalMs, c.TimeoutMs, c.Rise, c.Fall)).ToList());
+
+    /// <summary>The health monitor's config of a saved check (validated on save, so the kind is known).</summary>
+    public static HealthCheckConfig ToHealthCheck(StoredCheck c) => new(
+        c.Name,
+        ParseKind(c.Kind) ?? throw new FormatException($"check {c.Name}: unknown kind '{c.Kind}'"),
+        c.Target,
+        TimeSpan.FromMilliseconds(c.IntervalMs),
+        TimeSpan.FromMilliseconds(c.TimeoutMs),
+        c.Kind == CheckKinds.Tcp ? null : c.ExpectedStatus,
+        c.Rise,
+        c.Fall);
+
+    /// <summary>"http", "tcp", "command" (any case) to the monitor's kind; null for anything else.</summary>
+    public static HealthCheckKind? ParseKind(string? kind) => kind?.Trim().ToLowerInvariant() switch
+    {
+        CheckKinds.Http => HealthCheckKind.Http,
+        CheckKinds.Tcp => HealthCheckKind.Tcp,
+        CheckKinds.Command => HealthCheckKind.Command,
+        _ => null,
+    };
 
     public static double AdvertIntervalMs(int advbase, int advskew) =>
         CarpTiming.AdvertInterval((byte)advbase, (byte)advskew).TotalMilliseconds;

@@ -27,4 +27,20 @@ public sealed record VhidStatusDto(
     string? Demotion,
     string? Message,
     double AdvertIntervalMs,
-    double MasterDownMs);
+    double MasterDownMs,
+    IReadOnlyList<CheckStatusDto> Checks);
+
+/// <summary>
+/// One health check of a VHID, live: <see cref="LastResult"/> is the last run as a sentence, <see cref="DemotionReason"/>
+/// why this check demotes the node (null while healthy). Kind is "http", "tcp" or "command".
+/// </summary>
+public sealed record CheckStatusDto(
+    string Name,
+    string Kind,
+    string Target,
+    bool Healthy,
+    string? LastResult,
+    DateTimeOffset? LastRun,
+    int ConsecutiveSuccesses,
+    int ConsecutiveFailures,
+    string? DemotionReason);

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
+using Appliance.Engine.Health;
 using Appliance.Engine.StateMachine;
 using Appliance.Engine.Transport;
 using Appliance.Web.Storage;
@@ -16,6 +18,15 @@ public sealed class VhidValidator(IDataPlane dataPlane)
     /// <summary>IFNAMSIZ - 1.</summary>
     private const int MaxInterfaceName = 15;
     private const int MaxTextLength = 1024;
+    private const int MaxChecks = 16;
+    private const int MaxCheckName = 64;
+    private const int MaxRiseFall = 100;
+    private const long MinIntervalMs = 10;
+    private const long MaxIntervalMs = 86_400_000;
+    public const int DefaultIntervalMs = 2000;
+    public const int DefaultTimeoutMs = 1000;
+    public const int DefaultRise = 2;
+    public const int DefaultFall = 3;
 
     /// <summary>
     /// Validates <paramref name="input"/> against the other stored VHIDs (<paramref name="existingId"/>
@@ -119,6 +130,8 @@ public sealed class VhidValidator(IDataPlane dataPlane)
         CheckText(errors, "downscript", input.DownScript);
         CheckText(errors, "xparam", input.XParam);
 
+        var checks = ValidateChecks(errors, input.Checks);
+
         if (!errors.IsEmpty)
         {
             return errors.ToDictionary();
@@ -144,8 +157,113 @@ public sealed class VhidValidator(IDataPlane dataPlane)
             Enabled = input.Enabled ?? true,
             Maintenance = existing?.Maintenance ?? false,
             CreatedAt = existing?.CreatedAt ?? default,
+            Checks = checks,
         };
         return errors.ToDictionary();
+    }
+
+    /// <summary>Each check's errors keyed "checks[i].field"; the target is checked by the health monitor's own rules.</summary>
+    private static List<StoredCheck> ValidateChecks(ValidationErrors errors, IReadOnlyList<CheckInput?>? inputs)
+    {
+        var result = new List<StoredCheck>();
+        if (inputs is null)
+        {
+            return result;
+        }
+        if (inputs.Count > MaxChecks)
+        {
+            errors.Add("checks", $"At most {MaxChecks} checks per VHID (were {inputs.Count}).");
+            return result;
+        }
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var prefix = $"checks[{i}].";
+            var input = inputs[i];
+            if (input is null)
+            {
+                errors.Add($"checks[{i}]", "A check must be an object.");
+                continue;
+            }
+            var before = errors.Count;
+            var name = input.Name?.Trim();
+            if (string.IsNullOrEmpty(name))
+            {
+                errors.Add(prefix + "name", "The check name is required.");
+            }
+            else if (name.Length > MaxCheckName || name.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+            {
+                errors.Add(prefix + "name", $"The check name must be 1-{MaxCheckName} characters without spaces.");
+            }
+            else if (!names.Add(name))
+            {
+                errors.Add(prefix + "name", $"The check name '{name}' is used twice.");
+            }
+            var kind = VhidMapper.ParseKind(input.Kind);
+            if (kind is null)
+            {
+                errors.Add(prefix + "kind", $"kind must be \"http\", \"tcp\" or \"command\" (was '{input.Kind}').");
+            }
+            var target = input.Target?.Trim();
+            if (string.IsNullOrEmpty(target))
+            {
+                errors.Add(prefix + "target", "The check target is required.");
+            }
+            else if (target.Length > MaxTextLength || target.Any(char.IsControl))
+            {
+                errors.Add(prefix + "target", $"The target must be at most {MaxTextLength} characters without control characters.");
+            }
+            var interval = input.IntervalMs ?? DefaultIntervalMs;
+            if (interval is < MinIntervalMs or > MaxIntervalMs)
+            {
+                errors.Add(prefix + "intervalMs", $"intervalMs must be between {MinIntervalMs} and {MaxIntervalMs} (was {interval}).");
+            }
+            var timeout = input.TimeoutMs ?? DefaultTimeoutMs;
+            if (timeout is < MinIntervalMs or > MaxIntervalMs)
+            {
+                errors.Add(prefix + "timeoutMs", $"timeoutMs must be between {MinIntervalMs} and {MaxIntervalMs} (was {timeout}).");
+            }
+            var rise = input.Rise ?? DefaultRise;
+            if (rise is < 1 or > MaxRiseFall)
+            {
+                errors.Add(prefix + "rise", $"rise must be between 1 and {MaxRiseFall} (was {rise}).");
+            }
+            var fall = input.Fall ?? DefaultFall;
+            if (fall is < 1 or > MaxRiseFall)
+            {
+                errors.Add(prefix + "fall", $"fall must be between 1 and {MaxRiseFall} (was {fall}).");
+            }
+            if (input.ExpectedStatus is < int.MinValue or > int.MaxValue)
+            {
+                errors.Add(prefix + "expectedStatus", $"expectedStatus {input.ExpectedStatus} is out of range.");
+            }
+            if (errors.Count != before || kind is null)
+            {
+                continue;
+            }
+            var stored = new StoredCheck
+            {
+                Name = name!,
+                Kind = kind switch { HealthCheckKind.Http => CheckKinds.Http, HealthCheckKind.Tcp => CheckKinds.Tcp, _ => CheckKinds.Command },
+                Target = target!,
+                ExpectedStatus = kind == HealthCheckKind.Tcp ? null : (int?)input.ExpectedStatus,
+                IntervalMs = (int)interval,
+                TimeoutMs = (int)timeout,
+                Rise = (int)rise,
+                Fall = (int)fall,
+            };
+            // The monitor's own rules for the target and expected status (URL, host:port, command words, ranges).
+            foreach (var problem in VhidMapper.ToHealthCheck(stored).Validate())
+            {
+                var (field, message) = problem.Split(':', 2) is [var f, var m] ? (f.Trim(), m.Trim()) : ("Target", problem);
+                errors.Add(prefix + JsonNamingPolicy.CamelCase.ConvertName(field), message.Length > 0 ? char.ToUpperInvariant(message[0]) + message[1..] + "." : problem);
+            }
+            if (errors.Count == before)
+            {
+                result.Add(stored);
+            }
+        }
+        return result;
     }
 
     /// <summary>Strict dotted quad: IPAddress.TryParse alone accepts "1" or "0x1" as addresses.</summary>

@@ -2,7 +2,10 @@ using Appliance.Engine.StateMachine;
 
 namespace Appliance.Web.Storage;
 
-/// <summary>One entry of the transition history (every state change, with its cause and ucarp's log line).</summary>
+/// <summary>
+/// One entry of the history: every state change, with its cause and ucarp's log line, and (kind "demoted" /
+/// "demotionCleared") the start and end of a health-check demotion, where From == To is the state at that moment.
+/// </summary>
 public sealed class StoredTransition
 {
     public long Id { get; set; }
@@ -14,4 +17,14 @@ public sealed class StoredTransition
     public CarpState To { get; set; }
     public TransitionCause Cause { get; set; }
     public string LogLine { get; set; } = "";
+    /// <summary>"transition" (also for records written before kinds existed), "demoted" or "demotionCleared".</summary>
+    public string Kind { get; set; } = HistoryKinds.Transition;
+}
+
+/// <summary>The kinds of history entries.</summary>
+public static class HistoryKinds
+{
+    public const string Transition = "transition";
+    public const string Demoted = "demoted";
+    public const string DemotionCleared = "demotionCleared";
 }

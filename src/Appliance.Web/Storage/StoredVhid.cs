@@ -24,10 +24,17 @@ public sealed class StoredVhid
     public bool Enabled { get; set; } = true;
     /// <summary>Persistent maintenance (pfSense style): re-applied to the engine after every start and apply.</summary>
     public bool Maintenance { get; set; }
+    /// <summary>Health checks; a failed one demotes the VHID (see HealthService). Older records have none.</summary>
+    public List<StoredCheck> Checks { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
     public string Key => $"{Interface}/{Vhid}";
 
-    public StoredVhid Clone() => (StoredVhid)MemberwiseClone();
+    public StoredVhid Clone()
+    {
+        var copy = (StoredVhid)MemberwiseClone();
+        copy.Checks = Checks.Select(c => c.Clone()).ToList();
+        return copy;
+    }
 }
