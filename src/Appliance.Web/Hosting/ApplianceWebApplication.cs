@@ -31,15 +31,18 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
             ApplicationName = typeof(ApplianceWebApplication).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.WebHost.UseUrls(arguments.Urls);
-        if (arguments.DataDirectory is not null)
-        {
-            builder.Configuration[$"{ApplianceOptions.SectionName}:{nameof(ApplianceOptions.DataDirectory)}"] = arguments.DataDirectory;
-        }
         // Request-level framework logs drown the transitions; warnings and up are enough.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         ConfigureServices(builder.Services);
         configure?.Invoke(builder);
+        // Flags win over APPLIANCE_URLS / APPLIANCE_DATA, which win over ASPNETCORE_URLS / the options (docs/docker.md).
+        var urls = EnvironmentSettings.ResolveUrls(arguments.Urls, builder.Configuration, out var urlError)
+            ?? throw new ApplianceConfigurationException([urlError!]);
+        builder.WebHost.UseUrls(urls);
+        if (EnvironmentSettings.ResolveDataDirectory(arguments.DataDirectory, builder.Configuration) is { } data)
+        {
+            builder.Configuration[$"{ApplianceOptions.SectionName}:{nameof(ApplianceOptions.DataDirectory)}"] = data;
+        }
         App = builder.Build();
         try
         {
@@ -57,6 +60,8 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
     /// <summary>The DI key of the engine's <see cref="TimeProvider"/> (an <see cref="EngineTimeProvider"/>); the rest of the web uses the unkeyed one.</summary>
     public const string EngineClockKey = "engine";
 
+    private InitialVhid? _initialVhid;
+
     public WebApplication App { get; }
 
     public IServiceProvider Services => App.Services;
@@ -69,6 +74,17 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         App.Services.GetRequiredService<AdminBootstrapper>().EnsureAdmin();
+        if (_initialVhid?.Input is { } seed)
+        {
+            var created = await App.Services.GetRequiredService<VhidService>().SeedAsync(seed, cancellationToken).ConfigureAwait(false);
+            App.Logger.LogInformation("Created VHID {Key} from the APPLIANCE_* environment variables (first start).", created.Key);
+        }
+        else if (_initialVhid is { Ignored.Count: > 0 })
+        {
+            App.Logger.LogInformation(
+                "VHIDs are already configured: ignoring {Variables} (they only seed the first start; use the dashboard or API).",
+                string.Join(", ", _initialVhid.Ignored));
+        }
         await App.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -117,7 +133,12 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LiteDB.LiteException)
         {
             var options = App.Services.GetRequiredService<IOptions<ApplianceOptions>>().Value;
-            throw new ApplianceConfigurationException([$"{ApplianceOptions.SectionName}:{nameof(ApplianceOptions.DataDirectory)} (--data): cannot open the database in '{options.DataDirectory}': {ex.Message}"]);
+            throw new ApplianceConfigurationException([$"{ApplianceOptions.SectionName}:{nameof(ApplianceOptions.DataDirectory)} (--data, APPLIANCE_DATA): cannot open the database in '{options.DataDirectory}': {ex.Message}"]);
+        }
+        _initialVhid = InitialVhid.Prepare(App.Configuration, App.Services.GetRequiredService<IApplianceStore>(), App.Services.GetRequiredService<VhidValidator>());
+        if (_initialVhid.Errors.Count > 0)
+        {
+            throw new ApplianceConfigurationException(_initialVhid.Errors);
         }
     }
 
@@ -196,6 +217,7 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         app.MapTokenApi();
         app.MapUserApi();
         app.MapVhidApi();
+        app.MapImportApi();
         app.MapStatusApi();
         app.MapHistoryApi();
         app.MapAuditApi();

@@ -1,7 +1,7 @@
 namespace Appliance.Web.Hosting;
 
-/// <summary>What `appliance serve` takes on its command line.</summary>
-public sealed record ServeArguments(string Urls = ApplianceOptions.DefaultUrls, string? DataDirectory = null)
+/// <summary>What `appliance serve` takes on its command line; null means not given (environment, then defaults).</summary>
+public sealed record ServeArguments(string? Urls = null, string? DataDirectory = null)
 {
     /// <summary>Parses "--urls X --data DIR" (also "--urls=X"); false with a message for anything else.</summary>
     public static bool TryParse(IReadOnlyList<string> args, out ServeArguments result, out string? error)
@@ -44,7 +44,7 @@ public sealed record ServeArguments(string Urls = ApplianceOptions.DefaultUrls, 
                 }
             }
         }
-        result = new ServeArguments(urls ?? ApplianceOptions.DefaultUrls, data);
+        result = new ServeArguments(urls, data);
         return true;
     }
 }

@@ -80,5 +80,25 @@ public static class VhidMapper
         ManageVip = true,
     };
 
+    /// <summary>An imported engine config as API input, so it goes through the one validation.</summary>
+    public static VhidInput ToInput(VhidConfig c) => new()
+    {
+        Interface = c.Interface,
+        Vhid = c.Vhid,
+        AdvBase = c.AdvBase,
+        AdvSkew = c.AdvSkew,
+        Password = c.Password,
+        Vip = c.VirtualAddressText ?? c.VirtualAddress.ToString(),
+        PrefixLength = c.PrefixLength,
+        SrcIp = c.SourceAddress?.ToString(),
+        Preempt = c.Preempt,
+        Neutral = c.Neutral,
+        DeadRatio = c.DeadRatio,
+        UpScript = c.UpScript,
+        DownScript = c.DownScript,
+        XParam = c.ExtraParameter,
+        Enabled = true,
+    };
+
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

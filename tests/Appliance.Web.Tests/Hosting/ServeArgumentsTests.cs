@@ -1,4 +1,5 @@
 using Appliance.Web.Hosting;
+using Microsoft.Extensions.Configuration;
 using Appliance.Web.Tests.Infrastructure;
 
 namespace Appliance.Web.Tests.Hosting;
@@ -9,7 +10,8 @@ public sealed class ServeArgumentsTests
     public void TryParse_NoArguments_DefaultsToLoopback8080AndDataDirectory()
     {
         Assert.True(ServeArguments.TryParse([], out var parsed, out _));
-        Assert.Equal("http://127.0.0.1:8080", parsed.Urls);
+        Assert.Null(parsed.Urls);
+        Assert.Equal("http://127.0.0.1:8080", EnvironmentSettings.ResolveUrls(parsed.Urls, new ConfigurationBuilder().Build(), out _));
         Assert.Null(parsed.DataDirectory);
         Assert.Equal("data", new ApplianceOptions().DataDirectory);
     }

@@ -1,0 +1,59 @@
+using System.Security.Claims;
+using Appliance.Engine.Import;
+using Appliance.Web.Services;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Appliance.Web.Api;
+
+/// <summary>What POST /api/import takes: the text of a ucarp.conf or /etc/network/interfaces, and its name for the messages.</summary>
+public sealed record ImportRequest(string? Text, string? SourceName);
+
+/// <summary>The answer of POST /api/import: the created VHIDs' ids, every message, and a summary line.</summary>
+public sealed record ImportResponse(IReadOnlyList<int> Created, IReadOnlyList<ImportLine> Messages, int Skipped, string Summary);
+
+/// <summary>POST /api/import: an existing ucarp setup into the store (same validation as POST /api/vhids), applied live.</summary>
+public static class ImportApi
+{
+    public const int MaxTextLength = 1_000_000;
+
+    public static IEndpointRouteBuilder MapImportApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/api/import", Import).WithTags("Import");
+        return endpoints;
+    }
+
+    public static async Task<Results<Ok<ImportResponse>, ValidationProblem, ProblemHttpResult>> Import(
+        ImportRequest request, VhidService vhids, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        if (string.IsNullOrWhiteSpace(request.Text))
+        {
+            errors.Add("text", "The text to import is required.");
+        }
+        else if (request.Text.Length > MaxTextLength)
+        {
+            errors.Add("text", $"The text must be at most {MaxTextLength} characters.");
+        }
+        var sourceName = string.IsNullOrWhiteSpace(request.SourceName) ? "import" : request.SourceName.Trim();
+        if (sourceName.Length > 255 || sourceName.Any(char.IsControl))
+        {
+            errors.Add("sourceName", "sourceName must be at most 255 characters without control characters.");
+        }
+        if (!errors.IsEmpty)
+        {
+            return ApiResults.Invalid(errors.ToDictionary());
+        }
+        var parsed = UcarpConfigImporter.Parse(request.Text!, sourceName);
+        var outcome = await vhids.ImportAsync(parsed, user.Actor(), applyLive: true, cancellationToken);
+        var response = new ImportResponse(outcome.Created.Select(v => v.Id).ToList(), outcome.Messages, outcome.Skipped, outcome.Summary);
+        if (outcome.Created.Count == 0)
+        {
+            return TypedResults.Problem(
+                title: "Nothing could be imported.",
+                detail: outcome.Summary,
+                statusCode: StatusCodes.Status400BadRequest,
+                extensions: new Dictionary<string, object?> { ["messages"] = outcome.Messages, ["skipped"] = outcome.Skipped });
+        }
+        return TypedResults.Ok(response);
+    }
+}

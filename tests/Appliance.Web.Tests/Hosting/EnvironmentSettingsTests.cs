@@ -1,0 +1,128 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Appliance.Web.Hosting;
+using Microsoft.Extensions.Configuration;
+using Appliance.Web.Storage;
+using Appliance.Web.Tests.Infrastructure;
+
+namespace Appliance.Web.Tests.Hosting;
+
+/// <summary>The environment variables of docs/docker.md: URLs, data directory, first-start VHID.</summary>
+public sealed class EnvironmentSettingsTests
+{
+    private static IConfiguration Config(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+
+    private static readonly Dictionary<string, string?> s_seed = new()
+    {
+        [InitialVhid.Interface] = "eth-test0",
+        [InitialVhid.Vhid] = "42",
+        [InitialVhid.Vip] = "198.18.42.10/24",
+        [InitialVhid.Password] = "seed-secret",
+        [InitialVhid.AdvSkew] = "100",
+        [InitialVhid.Preempt] = "yes",
+        [InitialVhid.CheckHttp] = "http://127.0.0.1:9/",
+    };
+
+    [Fact]
+    public void ResolveUrls_Precedence_FlagThenApplianceThenAspNetCoreThenDefault()
+    {
+        var both = Config(("APPLIANCE_URLS", "http://0.0.0.0:8081"), ("ASPNETCORE_URLS", "http://0.0.0.0:8082"));
+
+        Assert.Equal("http://127.0.0.1:9", EnvironmentSettings.ResolveUrls("http://127.0.0.1:9", both, out _));
+        Assert.Equal("http://0.0.0.0:8081", EnvironmentSettings.ResolveUrls(null, both, out _));
+        Assert.Equal("http://0.0.0.0:8082", EnvironmentSettings.ResolveUrls(null, Config(("ASPNETCORE_URLS", "http://0.0.0.0:8082")), out _));
+        Assert.Equal("http://127.0.0.1:8080", EnvironmentSettings.ResolveUrls(null, Config(("APPLIANCE_URLS", " ")), out _));
+    }
+
+    [Fact]
+    public void ResolveUrls_BadApplianceUrls_ErrorNamesTheVariable()
+    {
+        Assert.Null(EnvironmentSettings.ResolveUrls(null, Config(("APPLIANCE_URLS", "ftp://x")), out var error));
+        Assert.StartsWith("APPLIANCE_URLS: 'ftp://x'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ResolveDataDirectory_FlagWinsOverVariable()
+    {
+        var config = Config(("APPLIANCE_DATA", "/var/lib/appliance"));
+        Assert.Equal("/srv/x", EnvironmentSettings.ResolveDataDirectory("/srv/x", config));
+        Assert.Equal("/var/lib/appliance", EnvironmentSettings.ResolveDataDirectory(null, config));
+        Assert.Null(EnvironmentSettings.ResolveDataDirectory(null, Config()));
+    }
+
+    [Fact]
+    public async Task Start_ApplianceUrlsAndDataWithoutFlags_ListensAndStoresThere()
+    {
+        using var data = new TempDirectory();
+        var app = new ApplianceWebApplication(new ServeArguments(), builder =>
+        {
+            builder.Configuration["APPLIANCE_URLS"] = "http://127.0.0.1:0";
+            builder.Configuration["ASPNETCORE_URLS"] = "http://127.0.0.1:1";
+            builder.Configuration["APPLIANCE_DATA"] = data.Path;
+            builder.Configuration["APPLIANCE_ADMIN_PASSWORD"] = TestHost.AdminPassword;
+            builder.Services.AddSingleton<Appliance.Engine.Transport.IDataPlane>(new FakeDataPlane());
+            builder.Services.AddSingleton(new Appliance.Web.Auth.AdminPasswordOutput(TextWriter.Null));
+        });
+        await using (app)
+        {
+            await app.StartAsync().WaitAsync(TestHost.Timeout);
+            var address = app.Addresses.Single();
+            Assert.Equal("127.0.0.1", address.Host);
+            Assert.NotEqual(1, address.Port);
+            using var client = new HttpClient { BaseAddress = address, Timeout = TestHost.Timeout };
+            Assert.True((await client.GetAsync("/healthz")).IsSuccessStatusCode);
+            await app.StopAsync().WaitAsync(TestHost.Timeout);
+        }
+        Assert.True(File.Exists(Path.Combine(data.Path, LiteDbApplianceStore.FileName)));
+    }
+
+    [Fact]
+    public async Task FirstStart_SeedVariables_CreateOneVhidWithHttpCheck()
+    {
+        await using var host = await TestHost.StartAsync(new TestHostOptions { Configuration = s_seed });
+        using var client = await host.CreateAuthenticatedClientAsync();
+
+        var vhid = (await client.GetFromJsonAsync<JsonArray>("/api/vhids"))!.Single()!;
+        Assert.Equal(("eth-test0", 42, "198.18.42.10", 24, 100, true), (vhid["interface"]!.GetValue<string>(), vhid["vhid"]!.GetValue<int>(),
+            vhid["vip"]!.GetValue<string>(), vhid["prefixLength"]!.GetValue<int>(), vhid["advskew"]!.GetValue<int>(), vhid["preempt"]!.GetValue<bool>()));
+        var check = vhid["checks"]!.AsArray().Single()!;
+        Assert.Equal(("http", "http", "http://127.0.0.1:9/", 200, 2000, 1000, 2, 3), (check["name"]!.GetValue<string>(), check["kind"]!.GetValue<string>(),
+            check["target"]!.GetValue<string>(), check["expectedStatus"]!.GetValue<int>(), check["intervalMs"]!.GetValue<int>(),
+            check["timeoutMs"]!.GetValue<int>(), check["rise"]!.GetValue<int>(), check["fall"]!.GetValue<int>()));
+        await Eventually.TrueAsync(async () => (await client.GetFromJsonAsync<JsonArray>("/api/status"))!.Count == 1, "the seeded VHID to run");
+    }
+
+    [Fact]
+    public async Task LaterStart_SeedVariablesChanged_Ignored()
+    {
+        using var data = new TempDirectory();
+        await using (var first = await TestHost.StartAsync(new TestHostOptions { DataDirectory = data.Path, Configuration = s_seed }))
+        {
+            await first.StopAsync();
+        }
+        var changed = new Dictionary<string, string?>(s_seed) { [InitialVhid.Vhid] = "43", [InitialVhid.AdvSkew] = "not-a-number" };
+
+        await using var second = await TestHost.StartAsync(new TestHostOptions { DataDirectory = data.Path, Configuration = changed });
+        using var client = await second.CreateAuthenticatedClientAsync();
+
+        Assert.Equal(42, (await client.GetFromJsonAsync<JsonArray>("/api/vhids"))!.Single()!["vhid"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData(InitialVhid.Vhid, "300", "APPLIANCE_VHID: The vhid must be between 1 and 255 (was 300).")]
+    [InlineData(InitialVhid.Vhid, "x", "APPLIANCE_VHID: 'x' is not a whole number.")]
+    [InlineData(InitialVhid.Vip, "198.18.42.10/40", "APPLIANCE_VIP: prefixLength must be between 1 and 32 (was 40).")]
+    [InlineData(InitialVhid.Interface, "eth9", "APPLIANCE_VHID_INTERFACE: The interface 'eth9' does not exist.")]
+    [InlineData(InitialVhid.Preempt, "maybe", "APPLIANCE_PREEMPT: 'maybe' is not yes/no (also true/false, on/off, 1/0).")]
+    [InlineData(InitialVhid.CheckHttp, "ftp://x/", "APPLIANCE_CHECK_HTTP: 'ftp://x/' is not an http:// or https:// URL.")]
+    [InlineData(InitialVhid.Password, "", "APPLIANCE_PASSWORD not set: the initial VHID needs")]
+    public async Task FirstStart_BadSeedVariable_StopsNamingTheVariable(string variable, string value, string expected)
+    {
+        var config = new Dictionary<string, string?>(s_seed) { [variable] = value };
+
+        var error = await Assert.ThrowsAsync<ApplianceConfigurationException>(() => TestHost.StartAsync(new TestHostOptions { Configuration = config }));
+
+        Assert.Contains(error.Errors, e => e.StartsWith(expected, StringComparison.Ordinal));
+    }
+}
