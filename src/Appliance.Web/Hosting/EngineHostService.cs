@@ -31,6 +31,8 @@ public sealed partial class EngineHostService(
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _pendingRemovals = new(StringComparer.Ordinal);
+    /// <summary>Set once the start-up apply finished: a stop during start must see the VHIDs it started.</summary>
+    private readonly TaskCompletionSource _initialApply = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
     /// Stops every VHID gracefully (bow-out, VIP released once a peer claims it) while still watching,
@@ -38,11 +40,15 @@ public sealed partial class EngineHostService(
     /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        var removed = engine.Snapshot()
-            .Select(s => _pendingRemovals.GetOrAdd(s.Key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task)
-            .ToList();
         try
         {
+            if (ExecuteTask is not null)
+            {
+                await _initialApply.Task.WaitAsync(DrainTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            var removed = engine.Snapshot()
+                .Select(s => _pendingRemovals.GetOrAdd(s.Key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task)
+                .ToList();
             await engine.ApplyAsync([], cancellationToken).ConfigureAwait(false);
             await Task.WhenAll(removed).WaitAsync(DrainTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
         }
@@ -61,7 +67,14 @@ public sealed partial class EngineHostService(
         // the first MoveNextAsync runs the subscription synchronously up to its first await.
         var events = engine.WatchAsync(stoppingToken).GetAsyncEnumerator(stoppingToken);
         var next = events.MoveNextAsync();
-        await configurator.ApplyAsync(stoppingToken).ConfigureAwait(false);
+        try
+        {
+            await configurator.ApplyAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _initialApply.TrySetResult();
+        }
         var trimming = TrimLoopAsync(stoppingToken);
         var notices = HealthNoticeLoopAsync(stoppingToken);
         try

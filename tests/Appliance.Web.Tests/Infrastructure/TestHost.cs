@@ -16,6 +16,8 @@ public sealed record TestHostOptions
     /// <summary>APPLIANCE_ADMIN_PASSWORD as configuration; null leaves it unset (generated password).</summary>
     public string? AdminPassword { get; init; } = TestHost.AdminPassword;
     public IReadOnlyDictionary<string, string?> Configuration { get; init; } = new Dictionary<string, string?>();
+    /// <summary>Extra service replacements (e.g. the engine's clock), applied last.</summary>
+    public Action<IServiceCollection>? Services { get; init; }
 }
 
 /// <summary>
@@ -103,6 +105,7 @@ public sealed class TestHost : IAsyncDisposable
             {
                 builder.Services.AddSingleton<ICarpEngine>(engine);
             }
+            options.Services?.Invoke(builder.Services);
         });
 
     public HttpClient CreateClient(HttpMessageHandler? handler = null) =>

@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Appliance.IntegrationTests.Lab;
+using Appliance.Lab;
+using Tmds.Linux;
+
+namespace Appliance.IntegrationTests.Web;
+
+/// <summary>
+/// Two `appliance serve` nodes in the namespace lab, each seeded from the APPLIANCE_* variables on its first
+/// start and driven through its own REST API (http://127.0.0.1:8080 inside its namespace).
+/// </summary>
+[Collection(LabCollection.Name)]
+public sealed class LiveApplyTests
+{
+    private const string AdminPassword = "lab-admin-password";
+    private const string CarpPassword = "lab-carp";
+    private const int Vhid = 23;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task PutAdvskew_BackupWithPreempt_PreemptsTakesVipBothHistoriesShowIt()
+    {
+        using var lab = new NetworkLab();
+        var vip = lab.AllocateAddress();
+        await using var node1 = await ApplianceNode.StartAsync(lab, "n1", vip, advskew: 50);
+        await node1.WaitForStateAsync("MASTER", Timeout);
+        await using var node2 = await ApplianceNode.StartAsync(lab, "n2", vip, advskew: 100);
+        await node2.WaitForStateAsync("BACKUP", Timeout);
+        // node2 hears node1's adverts (a peer in its status) before the change.
+        await node2.WaitForAsync(s => s["lastPeer"] is not null, "node2 to hear node1", Timeout);
+        Assert.True(lab.HasAddress(node1.Node, vip));
+
+        var saved = await node2.GetVhidAsync();
+        var body = JsonNode.Parse(saved.ToJsonString())!.AsObject();
+        body["advskew"] = 10;
+        using (var put = await node2.Client.PutAsJsonAsync($"/api/vhids/{saved["id"]}", body))
+        {
+            Assert.True(put.IsSuccessStatusCode, $"PUT: {(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");
+        }
+
+        await node2.WaitForStateAsync("MASTER", Timeout);
+        await node1.WaitForStateAsync("BACKUP", Timeout);
+        await WaitUntilAsync(() => lab.HasAddress(node2.Node, vip) && !lab.HasAddress(node1.Node, vip), "the VIP on node2 only", Timeout);
+        Assert.Equal(1, lab.Nodes.Count(n => lab.HasAddress(n, vip)));
+
+        var history2 = await node2.HistoryAsync();
+        Assert.Contains(history2, h => Is(h, "BACKUP", "MASTER", "preempt"));
+        var history1 = await node1.HistoryAsync();
+        Assert.Contains(history1, h => Is(h, "MASTER", "BACKUP", "betterMasterSeen"));
+        // The change is audited on node2 only, and node1's configuration is untouched.
+        Assert.Equal(50, (await node1.GetVhidAsync())["advskew"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Sigterm_LoneMaster_ShutdownTransitionInHistoryAfterRestart()
+    {
+        using var lab = new NetworkLab();
+        var vip = lab.AllocateAddress();
+        var node = await ApplianceNode.StartAsync(lab, "n1", vip, advskew: 0);
+        await using (node)
+        {
+            await node.WaitForStateAsync("MASTER", Timeout);
+            Assert.True(lab.HasAddress(node.Node, vip));
+            node.Process.Kill(LibC.SIGTERM);
+            Assert.Equal(0, await node.Process.WaitForExitAsync(Timeout));
+        }
+        Assert.False(lab.HasAddress(node.Node, vip), "the VIP is released on stop");
+
+        await using var again = await ApplianceNode.StartAsync(lab, "n1", vip, advskew: 0, addNode: node.Node);
+        var history = await again.HistoryAsync();
+        Assert.Contains(history, h => Is(h, "MASTER", "BACKUP", "shutdown"));
+        Assert.Contains("VHIDs are already configured: ignoring", again.Process.Output, StringComparison.Ordinal);
+    }
+
+    private static bool Is(JsonNode? entry, string from, string to, string cause) =>
+        entry!["from"]!.GetValue<string>() == from && entry["to"]!.GetValue<string>() == to && entry["cause"]!.GetValue<string>() == cause;
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>One `appliance serve` in a lab node with its API client (connections made inside the namespace).</summary>
+    private sealed class ApplianceNode : IAsyncDisposable
+    {
+        private readonly NetnsSocketFactory _sockets;
+
+        private ApplianceNode(LabNode node, LabProcess process, NetnsSocketFactory sockets, HttpClient client)
+        {
+            Node = node;
+            Process = process;
+            _sockets = sockets;
+            Client = client;
+        }
+
+        public LabNode Node { get; }
+        public LabProcess Process { get; }
+        public HttpClient Client { get; }
+
+        public static async Task<ApplianceNode> StartAsync(NetworkLab lab, string name, IPAddress vip, int advskew, LabNode? addNode = null)
+        {
+            var node = addNode ?? lab.AddNode(name);
+            var data = Path.Combine(lab.WorkDirectory, $"data-{name}");
+            var env = new Dictionary<string, string>
+            {
+                ["APPLIANCE_ADMIN_PASSWORD"] = AdminPassword,
+                ["APPLIANCE_VHID_INTERFACE"] = node.Interface,
+                ["APPLIANCE_VHID"] = Vhid.ToString(CultureInfo.InvariantCulture),
+                ["APPLIANCE_VIP"] = $"{vip}/{NetworkLab.PrefixLength}",
+                ["APPLIANCE_PASSWORD"] = CarpPassword,
+                ["APPLIANCE_SRCIP"] = node.Address.ToString(),
+                ["APPLIANCE_ADVSKEW"] = advskew.ToString(CultureInfo.InvariantCulture),
+                ["APPLIANCE_PREEMPT"] = "yes",
+            };
+            var process = ApplianceBinary.Start(lab, node, ["serve", "--urls", "http://0.0.0.0:8080", "--data", data], env);
+            var sockets = new NetnsSocketFactory(node.Namespace);
+            var client = sockets.CreateHttpClient(TimeSpan.FromSeconds(5));
+            client.BaseAddress = new Uri("http://127.0.0.1:8080");
+            var started = new ApplianceNode(node, process, sockets, client);
+            try
+            {
+                await started.LoginAsync();
+                return started;
+            }
+            catch
+            {
+                await started.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async Task<JsonNode> GetVhidAsync() => (await Client.GetFromJsonAsync<JsonArray>("/api/vhids"))!.Single()!;
+
+        public async Task<JsonArray> HistoryAsync() => (await Client.GetFromJsonAsync<JsonArray>($"/api/history?vhid={Vhid}"))!;
+
+        public Task WaitForStateAsync(string state, TimeSpan timeout) =>
+            WaitForAsync(s => s["state"]!.GetValue<string>() == state, $"{Node.Name} to be {state}", timeout);
+
+        public async Task WaitForAsync(Func<JsonNode, bool> condition, string what, TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            string last = "";
+            while (DateTime.UtcNow < deadline)
+            {
+                var all = await Client.GetFromJsonAsync<JsonArray>("/api/status");
+                last = all!.ToJsonString();
+                if (all.Any(s => s!["vhid"]!.GetValue<int>() == Vhid && condition(s)))
+                {
+                    return;
+                }
+                await Task.Delay(100);
+            }
+            Assert.Fail($"timed out waiting for {what}; last status {last}; output:\n{Process.Output}");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            if (!Process.HasExited)
+            {
+                Process.Kill(LibC.SIGTERM);
+                try
+                {
+                    await Process.WaitForExitAsync(Timeout);
+                }
+                catch (TimeoutException)
+                {
+                    Process.Kill();
+                }
+            }
+            Process.Dispose();
+            _sockets.Dispose();
+        }
+
+        private async Task LoginAsync()
+        {
+            // The API answers once the host started (a dotnet start takes a few seconds); bounded polling.
+            var deadline = DateTime.UtcNow + Timeout;
+            while (true)
+            {
+                Assert.False(Process.HasExited, $"appliance on {Node.Name} exited:\n{Process.Output}");
+                try
+                {
+                    using var response = await Client.PostAsJsonAsync("/api/auth/token", new { username = "admin", password = AdminPassword });
+                    if (response.IsSuccessStatusCode)
+                    {
+                        var token = (await response.Content.ReadFromJsonAsync<JsonNode>())!["token"]!.GetValue<string>();
+                        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                        return;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+                Assert.True(DateTime.UtcNow < deadline, $"appliance on {Node.Name} did not answer:\n{Process.Output}");
+                await Task.Delay(200);
+            }
+        }
+    }
+}
