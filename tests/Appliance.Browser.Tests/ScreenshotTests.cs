@@ -2,7 +2,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Appliance.Browser.Tests;
 
-/// <summary>Keeps docs/screenshots current: the board mid-failover (MASTER, BACKUP, maintenance) and the history page.</summary>
+/// <summary>Keeps docs/screenshots current: the board mid-failover (MASTER, BACKUP, maintenance, demoted), history, form, login, import.</summary>
 public sealed class ScreenshotTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]
@@ -13,33 +13,64 @@ public sealed class ScreenshotTests(BrowserFixture browser) : IClassFixture<Brow
         await host.AddVhidAsync(5, "198.18.0.10", advbase: 0, advskew: 10);
         var maintained = await host.AddVhidAsync(7, "198.18.0.20", advbase: 0, advskew: 20);
         await host.AddVhidAsync(12, "198.18.1.10", advbase: 20, advskew: 100, iface: "eth-test1");
+        // A node whose health check fails: demoted, with the sentence on the card.
+        await host.AddVhidAsync(9, "198.18.0.30", advbase: 0, advskew: 30, checks:
+        [
+            new() { Name = "web", Kind = "command", Target = "/bin/false", IntervalMs = 200, Fall = 2 },
+            new() { Name = "disk", Kind = "command", Target = "/bin/true", IntervalMs = 1000 },
+        ]);
         await using var session = await browser.NewPageAsync();
         var page = session.Page;
         await page.LoginAsync(host);
 
         var cards = page.GetByTestId("vhid-card");
-        await Expect(cards).ToHaveCountAsync(3);
+        await Expect(cards).ToHaveCountAsync(4);
         await Expect(cards.Filter(new() { HasText = "198.18.0.10" }).Locator(".badge")).ToHaveTextAsync("MASTER");
         await Expect(cards.Filter(new() { HasText = "198.18.0.20" }).Locator(".badge")).ToHaveTextAsync("MASTER");
         await Expect(cards.Filter(new() { HasText = "198.18.1.10" }).Locator(".badge")).ToHaveTextAsync("BACKUP");
         await cards.Filter(new() { HasText = "198.18.0.20" }).Locator(".switch").ClickAsync();
         await Expect(cards.Filter(new() { HasText = "198.18.0.20" }).GetByTestId("vhid-message")).ToBeVisibleAsync();
         Assert.True(host.Vhids.Get(maintained.Id)!.Maintenance);
+        var demoted = cards.Filter(new() { HasText = "198.18.0.30" });
+        await Expect(demoted.GetByTestId("vhid-demotion")).ToContainTextAsync("Demoted: Command check web: /bin/false exited with 1");
+        await Expect(demoted.Locator("[data-check=disk]")).ToHaveAttributeAsync("data-healthy", "true");
         // Let the "in state" texts tick past zero so the picture looks like a running node.
         await Expect(cards.First.GetByTestId("time-in-state")).Not.ToContainTextAsync(new System.Text.RegularExpressions.Regex("^0 s"));
 
         var directory = Path.Combine(PageExtensions.RepositoryRoot(), "docs", "screenshots");
         Directory.CreateDirectory(directory);
         var board = Path.Combine(directory, "board.png");
-        await page.ScreenshotAsync(new() { Path = board });
+        await page.ScreenshotAsync(new() { Path = board, FullPage = true });
 
         await page.GetByRole(AriaRole.Link, new() { Name = "History", Exact = true }).ClickAsync();
-        await Expect(page.GetByTestId("history-log").Locator("li").Filter(new() { HasText = "Switching to state: MASTER" })).ToHaveCountAsync(2);
+        await Expect(page.GetByTestId("history-log").Locator("li").Filter(new() { HasText = "Switching to state: MASTER" })).ToHaveCountAsync(3);
+        await Expect(page.GetByTestId("history-log").Locator("li[data-kind=demoted]")).ToContainTextAsync("Demoted: Command check web");
         var history = Path.Combine(directory, "history.png");
         await page.ScreenshotAsync(new() { Path = history });
 
         Assert.True(new FileInfo(board).Length > 10_000);
         Assert.True(new FileInfo(history).Length > 10_000);
+    }
+
+    [Fact]
+    public async Task ImportPreview_Screenshot_Saved()
+    {
+        await using var host = await DashboardHost.StartAsync();
+        await using var session = await browser.NewPageAsync();
+        var page = session.Page;
+        await page.LoginAsync(host);
+        await page.GotoAsync(host.BaseUrl + "/import");
+        await page.WaitForInteractiveAsync();
+        await page.Locator("textarea[name=text]").FillAsync(HealthAndImportTests.SampleConf);
+        await page.GetByTestId("import-preview").ClickAsync();
+        await Expect(page.GetByTestId("import-outcome")).ToHaveTextAsync("will be created");
+
+        var directory = Path.Combine(PageExtensions.RepositoryRoot(), "docs", "screenshots");
+        Directory.CreateDirectory(directory);
+        var import = Path.Combine(directory, "import.png");
+        await page.ScreenshotAsync(new() { Path = import, FullPage = true });
+
+        Assert.True(new FileInfo(import).Length > 10_000);
     }
 
     [Fact]
@@ -65,6 +96,13 @@ public sealed class ScreenshotTests(BrowserFixture browser) : IClassFixture<Brow
         await page.Locator("input[name=advskew]").FillAsync("20");
         await Expect(page.GetByTestId("master-down")).ToHaveTextAsync("234.4 ms");
         await Expect(page.GetByText("The vhid must be between 1 and 255 (was 300).")).ToBeVisibleAsync();
+        await page.GetByTestId("add-check").ClickAsync();
+        await page.Locator("input[name='checks[0].name']").FillAsync("web");
+        await page.Locator("input[name='checks[0].target']").FillAsync("http://127.0.0.1/health");
+        await page.Locator("input[name='checks[0].intervalMs']").FillAsync("5");
+        await Expect(page.GetByText("intervalMs must be between 10 and 86400000 (was 5).")).ToBeVisibleAsync();
+        // Full-page shots with the sticky top bar come out shifted unless taken from the top.
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
         var form = Path.Combine(directory, "vhid-form.png");
         await page.ScreenshotAsync(new() { Path = form, FullPage = true });
 

@@ -68,7 +68,8 @@ public sealed class DashboardHost : IAsyncDisposable
     }
 
     /// <summary>Creates a VHID through the same service the form uses (for tests that need one ready).</summary>
-    public async Task<VhidDto> AddVhidAsync(int vhid, string vip, int advbase = 0, int advskew = 10, string iface = "eth-test0")
+    public async Task<VhidDto> AddVhidAsync(
+        int vhid, string vip, int advbase = 0, int advskew = 10, string iface = "eth-test0", List<CheckInput>? checks = null)
     {
         var result = await Vhids.CreateAsync(new VhidInput
         {
@@ -79,6 +80,7 @@ public sealed class DashboardHost : IAsyncDisposable
             Password = "secret",
             Vip = vip,
             PrefixLength = 24,
+            Checks = checks,
         }, "test", CancellationToken.None).WaitAsync(Timeout);
         Assert.Equal(ServiceStatus.Ok, result.Status);
         return result.Value!;

@@ -1,19 +1,24 @@
 using Appliance.Web.Services;
+using Appliance.Web.Storage;
 using Microsoft.AspNetCore.Components;
 
 namespace Appliance.Web.Components.Pages;
 
 /// <summary>
-/// The transition history in ucarp's syslog words, filtered by vhid, new state, cause and free text,
+/// The transition history in ucarp's syslog words (with the health checks' demotion entries), filtered by
+/// vhid, kind of entry, new state, cause and free text,
 /// newest first, in pages. New transitions appear without a reload.
 /// </summary>
 public sealed partial class History
 {
     private const int PageSize = 50;
+    private const string KindTransitions = "transitions";
+    private const string KindHealth = "health";
 
     private List<HistoryLine> _all = [];
     private List<HistoryLine> _matching = [];
     private int? _vhid;
+    private string _kind = "";
     private string _state = "";
     private string _cause = "";
     private string _text = "";
@@ -22,7 +27,7 @@ public sealed partial class History
     [Inject]
     private HistoryService HistoryService { get; set; } = default!;
 
-    private bool Filtered => _vhid is not null || _state.Length > 0 || _cause.Length > 0 || _text.Length > 0;
+    private bool Filtered => _vhid is not null || _kind.Length > 0 || _state.Length > 0 || _cause.Length > 0 || _text.Length > 0;
 
     private int PageCount => Math.Max(1, (_matching.Count + PageSize - 1) / PageSize);
 
@@ -48,11 +53,16 @@ public sealed partial class History
         var text = _text.Trim();
         _matching = [.. _all.Where(l =>
             (_vhid is null || l.Transition.Vhid == _vhid)
-            && (_state.Length == 0 || l.Transition.To == _state)
+            && (_kind.Length == 0 || (_kind == KindHealth) == IsDemotion(l.Transition))
+            && (_state.Length == 0 || (!IsDemotion(l.Transition) && l.Transition.To == _state))
             && (_cause.Length == 0 || l.Transition.Cause == _cause)
             && (text.Length == 0 || l.Text.Contains(text, StringComparison.OrdinalIgnoreCase)))];
         _page = Math.Min(_page, PageCount - 1);
     }
+
+    private static bool IsDemotion(TransitionDto t) => t.Kind is HistoryKinds.Demoted or HistoryKinds.DemotionCleared;
+
+    private static string LineClass(TransitionDto t) => IsDemotion(t) ? "kind-" + t.Kind.ToLowerInvariant() : "to-" + t.To.ToLowerInvariant();
 
     private void Go(int page) => _page = Math.Clamp(page, 0, PageCount - 1);
 

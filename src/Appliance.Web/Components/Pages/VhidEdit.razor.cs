@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Appliance.Web.Api;
 using Appliance.Web.Services;
 using Microsoft.AspNetCore.Components;
@@ -13,6 +14,8 @@ namespace Appliance.Web.Components.Pages;
 /// </summary>
 public sealed partial class VhidEdit
 {
+    private const int MaxChecks = 16;
+
     /// <summary>The validator's camelCase keys and the form's properties.</summary>
     private static readonly Dictionary<string, string> Fields = new(StringComparer.Ordinal)
     {
@@ -31,6 +34,8 @@ public sealed partial class VhidEdit
     };
 
     private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
+    /// <summary>Touched check fields, by row object (indices shift when a row is removed).</summary>
+    private readonly HashSet<FieldIdentifier> _touchedChecks = [];
     private VhidInput _input = new();
     private EditContext _editContext = default!;
     private ValidationMessageStore _messages = default!;
@@ -61,6 +66,8 @@ public sealed partial class VhidEdit
 
     private bool Neutral { get => _input.Neutral ?? false; set => _input.Neutral = value; }
 
+    private List<CheckInput> Checks => _input.Checks ??= [];
+
     protected override void OnParametersSet()
     {
         _input = new VhidInput { AdvBase = 1, AdvSkew = 0, DeadRatio = 3, PrefixLength = 32, Enabled = true, Preempt = false, Neutral = false };
@@ -90,12 +97,25 @@ public sealed partial class VhidEdit
                     DownScript = v.DownScript,
                     XParam = v.XParam,
                     Enabled = v.Enabled,
+                    Checks = [.. v.Checks.Select(c => new CheckInput
+                    {
+                        Name = c.Name,
+                        Kind = c.Kind,
+                        Target = c.Target,
+                        ExpectedStatus = c.ExpectedStatus,
+                        IntervalMs = c.IntervalMs,
+                        TimeoutMs = c.TimeoutMs,
+                        Rise = c.Rise,
+                        Fall = c.Fall,
+                    })],
                 };
             }
         }
         _editContext = new EditContext(_input);
         _messages = new ValidationMessageStore(_editContext);
         _touched.Clear();
+        _touchedChecks.Clear();
+        _errors = new Dictionary<string, string[]>();
         _submitted = false;
         _confirmDelete = false;
     }
@@ -112,6 +132,14 @@ public sealed partial class VhidEdit
         _messages.Clear();
         foreach (var (key, messages) in errors)
         {
+            if (CheckField(key) is { } checkField)
+            {
+                if (_submitted || _touchedChecks.Contains(checkField))
+                {
+                    _messages.Add(checkField, messages);
+                }
+                continue;
+            }
             if (!_submitted && !_touched.Contains(key))
             {
                 continue;
@@ -121,6 +149,74 @@ public sealed partial class VhidEdit
         }
         _editContext.NotifyValidationStateChanged();
     }
+
+    /// <summary>"checks[2].intervalMs" to the row's field (IntervalMs); null for other keys or a row that is gone.</summary>
+    private FieldIdentifier? CheckField(string key)
+    {
+        var match = CheckKey().Match(key);
+        if (!match.Success || !int.TryParse(match.Groups[1].ValueSpan, out var index) || index >= Checks.Count)
+        {
+            return null;
+        }
+        var name = match.Groups[2].Value;
+        return new FieldIdentifier(Checks[index], char.ToUpperInvariant(name[0]) + name[1..]);
+    }
+
+    private void TouchCheck(CheckInput check, string property)
+    {
+        _touchedChecks.Add(new FieldIdentifier(check, property));
+        Show(Vhids.Validate(_input, Id));
+    }
+
+    private IEnumerable<string> CheckMessages(CheckInput check, string property) =>
+        _editContext.GetValidationMessages(new FieldIdentifier(check, property));
+
+    private string CheckCss(CheckInput check, string property) => CheckMessages(check, property).Any() ? "invalid" : "";
+
+    private void AddCheck()
+    {
+        var n = Checks.Count + 1;
+        var name = $"check{n}";
+        while (Checks.Any(c => c.Name == name))
+        {
+            name = $"check{++n}";
+        }
+        Checks.Add(new CheckInput
+        {
+            Name = name,
+            Kind = CheckKinds.Http,
+            IntervalMs = VhidValidator.DefaultIntervalMs,
+            TimeoutMs = VhidValidator.DefaultTimeoutMs,
+            Rise = VhidValidator.DefaultRise,
+            Fall = VhidValidator.DefaultFall,
+        });
+        _touched.Add("checks");
+        Show(Vhids.Validate(_input, Id));
+    }
+
+    private void RemoveCheck(CheckInput check)
+    {
+        Checks.Remove(check);
+        _touchedChecks.RemoveWhere(f => ReferenceEquals(f.Model, check));
+        Show(Vhids.Validate(_input, Id));
+    }
+
+    private static string TargetHint(string? kind) => kind switch
+    {
+        CheckKinds.Tcp => "host:port",
+        CheckKinds.Command => "program and arguments, no shell",
+        _ => "http:// URL",
+    };
+
+    private static string TargetPlaceholder(string? kind) => kind switch
+    {
+        CheckKinds.Tcp => "127.0.0.1:80",
+        CheckKinds.Command => "/usr/lib/nagios/plugins/check_disk -w 10%",
+        _ => "http://127.0.0.1/",
+    };
+
+    [GeneratedRegex(@"^checks\[(\d+)\]\.([A-Za-z]+)$")]
+    private static partial Regex CheckKey();
 
     private string Css(string key) => _errors.ContainsKey(key) && (_submitted || _touched.Contains(key)) ? "invalid" : "";
 
