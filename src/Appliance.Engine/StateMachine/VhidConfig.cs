@@ -38,5 +38,6 @@ public sealed record VhidConfig
 public static class CarpDefaults
 {
     public static readonly IPAddress MulticastGroup = IPAddress.Parse("224.0.0.18");
-    public const int MaxPasswordBytes = 19;
+    /// <summary>ucarp's limit (spec 2.1); the authenticator enforces it.</summary>
+    public const int MaxPasswordBytes = Protocol.CarpAuthenticator.MaxPasswordBytes;
 }
