@@ -79,11 +79,12 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Add VHID" }).First.ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Add VHID" })).ToBeVisibleAsync();
-        await page.Locator("input[name=interface]").FillAsync("eth-test0");
-        await page.Locator("input[name=vhid]").FillAsync("5");
-        await page.Locator("input[name=vip]").FillAsync("198.18.0.10");
-        await page.Locator("input[name=prefixLength]").FillAsync("24");
-        await page.Locator("input[name=password]").FillAsync("s3cret");
+        await page.FillFieldsAsync(
+            ("interface", "eth-test0"),
+            ("vhid", "5"),
+            ("vip", "198.18.0.10"),
+            ("prefixLength", "24"),
+            ("password", "s3cret"));
         // advbase 1: master-down is 3 s, long enough to see BACKUP first.
         await page.Locator("input[name=advbase]").FillAsync("1");
         await page.Locator("input[name=advskew]").FillAsync("0");

@@ -89,11 +89,12 @@ public sealed class ScreenshotTests(BrowserFixture browser) : IClassFixture<Brow
         await page.LoginAsync(host);
         await page.GotoAsync(host.BaseUrl + "/vhids/new");
         await page.WaitForInteractiveAsync();
-        await page.Locator("input[name=interface]").FillAsync("eth-test0");
-        await page.Locator("input[name=vhid]").FillAsync("300");
-        await page.Locator("input[name=vip]").FillAsync("198.18.0.10");
-        await page.Locator("input[name=advbase]").FillAsync("0");
-        await page.Locator("input[name=advskew]").FillAsync("20");
+        await page.FillFieldsAsync(
+            ("interface", "eth-test0"),
+            ("vhid", "300"),
+            ("vip", "198.18.0.10"),
+            ("advbase", "0"),
+            ("advskew", "20"));
         await Expect(page.GetByTestId("master-down")).ToHaveTextAsync("234.4 ms");
         await Expect(page.GetByText("The vhid must be between 1 and 255 (was 300).")).ToBeVisibleAsync();
         await page.GetByTestId("add-check").ClickAsync();

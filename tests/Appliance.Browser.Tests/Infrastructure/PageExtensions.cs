@@ -19,6 +19,15 @@ internal static class PageExtensions
     }
 
     /// <summary>Marks the current document; <see cref="AssertNotReloadedAsync"/> fails if the page was loaded again since.</summary>
+    /// <summary>Fills form inputs by their name attribute, in the order given.</summary>
+    public static async Task FillFieldsAsync(this IPage page, params (string Name, string Value)[] fields)
+    {
+        foreach (var (name, value) in fields)
+        {
+            await page.Locator($"input[name='{name}']").FillAsync(value);
+        }
+    }
+
     public static Task MarkDocumentAsync(this IPage page) => page.EvaluateAsync("() => { window.__applianceMark = 'same-document'; }");
 
     public static async Task AssertNotReloadedAsync(this IPage page) =>
