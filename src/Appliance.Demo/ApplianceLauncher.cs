@@ -19,6 +19,8 @@ internal sealed class ApplianceLauncher(string adminPassword)
         var env = new Dictionary<string, string>
         {
             ["APPLIANCE_ADMIN_PASSWORD"] = adminPassword,
+            // The nodes share the machine's host name: name the dashboards after the lab nodes.
+            ["Appliance__NodeName"] = node.Name,
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_NOLOGO"] = "1",
         };

@@ -69,6 +69,17 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task Header_NodeNameConfigured_ShowsItInsteadOfTheHostName()
+    {
+        await using var host = await DashboardHost.StartAsync(new Dictionary<string, string?> { ["Appliance:NodeName"] = "node7" });
+        await using var session = await browser.NewPageAsync();
+        var page = session.Page;
+        await page.LoginAsync(host);
+
+        await Expect(page.Locator(".node strong")).ToHaveTextAsync("node7");
+    }
+
+    [Fact]
     public async Task AddVhidForm_ValidInput_SavesAndBadgeTurnsMasterWithoutReload()
     {
         await using var host = await DashboardHost.StartAsync();

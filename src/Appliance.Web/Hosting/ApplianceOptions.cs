@@ -21,6 +21,9 @@ public sealed class ApplianceOptions
 
     public TimeSpan LoginWindow { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The name the dashboard shows for this node (header, syslog lines); the host name when unset.</summary>
+    public string? NodeName { get; set; }
+
     /// <summary>How often the history is trimmed to the retention in the settings.</summary>
     public TimeSpan HistoryTrimInterval { get; set; } = TimeSpan.FromHours(1);
 }

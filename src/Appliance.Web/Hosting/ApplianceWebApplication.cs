@@ -232,7 +232,8 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
-        services.AddSingleton(new Components.DashboardNode(System.Net.Dns.GetHostName()));
+        services.AddSingleton(sp => new Components.DashboardNode(
+            sp.GetRequiredService<IOptions<ApplianceOptions>>().Value.NodeName is { Length: > 0 } name ? name : System.Net.Dns.GetHostName()));
         // A rate-limited form login goes back to the login page, which explains the wait; the token endpoint keeps its 429.
         services.PostConfigure<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>(o => o.OnRejected = (context, _) =>
         {
