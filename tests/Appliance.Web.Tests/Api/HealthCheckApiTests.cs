@@ -6,23 +6,8 @@ using Appliance.Web.Tests.Infrastructure;
 namespace Appliance.Web.Tests.Api;
 
 /// <summary>Health checks through the API with the real engine and real probes (commands), over the in-memory data plane.</summary>
-public sealed class HealthCheckApiTests : IAsyncLifetime
+public sealed class HealthCheckApiTests : ApiTestBase
 {
-    private TestHost _host = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await TestHost.StartAsync();
-        _client = await _host.CreateAuthenticatedClientAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _host.DisposeAsync();
-    }
-
     private static object Command(string target, string name = "probe", int fall = 2, int rise = 2) =>
         new { name, kind = "command", target, intervalMs = 50, timeoutMs = 2000, rise, fall };
 
@@ -32,10 +17,10 @@ public sealed class HealthCheckApiTests : IAsyncLifetime
     [Fact]
     public async Task FailingCommandCheck_LoneMaster_DemotedWithReasonInStatusHistoryAndMetrics()
     {
-        var created = await Json.CreateVhidAsync(_client, VhidWith());
+        var created = await Json.CreateVhidAsync(Client, VhidWith());
         await WaitForStatusAsync(s => s["state"]!.GetValue<string>() == "MASTER", "MASTER");
 
-        (await _client.PutAsJsonAsync($"/api/vhids/{created["id"]}", VhidWith(Command("/bin/false", fall: 2)))).EnsureSuccessStatusCode();
+        (await Client.PutAsJsonAsync($"/api/vhids/{created["id"]}", VhidWith(Command("/bin/false", fall: 2)))).EnsureSuccessStatusCode();
 
         var status = await WaitForStatusAsync(s => s["demotion"] is not null, "the demotion in the status");
         Assert.Equal("MASTER", status["state"]!.GetValue<string>());
@@ -46,29 +31,29 @@ public sealed class HealthCheckApiTests : IAsyncLifetime
         Assert.True(check["consecutiveFailures"]!.GetValue<int>() >= 2);
         Assert.StartsWith("Command check probe: /bin/false exited with 1, expected 0", check["lastResult"]!.GetValue<string>());
 
-        var history = (await _client.GetFromJsonAsync<JsonArray>("/api/history?vhid=7"))!;
+        var history = (await Client.GetFromJsonAsync<JsonArray>("/api/history?vhid=7"))!;
         var demoted = history.Single(h => h!["kind"]!.GetValue<string>() == "demoted")!;
         Assert.Equal("Demoted: Command check probe: /bin/false exited with 1, expected 0 (2 failures in a row)", demoted["logLine"]!.GetValue<string>());
         Assert.Equal("demoted", demoted["cause"]!.GetValue<string>());
         Assert.Equal(("MASTER", "MASTER"), (demoted["from"]!.GetValue<string>(), demoted["to"]!.GetValue<string>()));
 
-        var metrics = await _client.GetStringAsync("/metrics");
+        var metrics = await Client.GetStringAsync("/metrics");
         Assert.Contains("appliance_check_healthy{vhid=\"7\",interface=\"eth-test0\",check=\"probe\"} 0", metrics);
 
         // The check replaced by /bin/true: the demotion ends and the history says so.
-        (await _client.PutAsJsonAsync($"/api/vhids/{created["id"]}", VhidWith(Command("/bin/true")))).EnsureSuccessStatusCode();
+        (await Client.PutAsJsonAsync($"/api/vhids/{created["id"]}", VhidWith(Command("/bin/true")))).EnsureSuccessStatusCode();
         status = await WaitForStatusAsync(s => s["demotion"] is null && s["checks"]!.AsArray().Single()!["lastResult"] is not null, "the demotion to end");
         Assert.Null(status["message"]);
         Assert.True(status["checks"]!.AsArray().Single()!["healthy"]!.GetValue<bool>());
-        history = (await _client.GetFromJsonAsync<JsonArray>("/api/history?vhid=7"))!;
+        history = (await Client.GetFromJsonAsync<JsonArray>("/api/history?vhid=7"))!;
         Assert.Equal("Demotion cleared: check probe changed", history.Single(h => h!["kind"]!.GetValue<string>() == "demotionCleared")!["logLine"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task RecoveringCheck_DemotedMaster_RestoredAfterRiseAndRecorded()
     {
-        var marker = Path.Combine(_host.DataDirectory, "healthy");
-        await Json.CreateVhidAsync(_client, VhidWith(Command($"/usr/bin/test -e {marker}", name: "marker", fall: 1, rise: 2)));
+        var marker = Path.Combine(Server.DataDirectory, "healthy");
+        await Json.CreateVhidAsync(Client, VhidWith(Command($"/usr/bin/test -e {marker}", name: "marker", fall: 1, rise: 2)));
         await WaitForStatusAsync(s => s["demotion"] is not null, "the demotion");
 
         await File.WriteAllTextAsync(marker, "ok");
@@ -78,7 +63,7 @@ public sealed class HealthCheckApiTests : IAsyncLifetime
         var check = status["checks"]!.AsArray().Single()!;
         Assert.True(check["healthy"]!.GetValue<bool>());
         Assert.True(check["consecutiveSuccesses"]!.GetValue<int>() >= 2);
-        var lines = (await _client.GetFromJsonAsync<JsonArray>("/api/history?vhid=7"))!
+        var lines = (await Client.GetFromJsonAsync<JsonArray>("/api/history?vhid=7"))!
             .Where(h => h!["kind"]!.GetValue<string>() != "transition").Select(h => h!["logLine"]!.GetValue<string>()).ToList();
         Assert.Equal(
             ["Demotion cleared: check marker healthy again", $"Demoted: Command check marker: /usr/bin/test -e {marker} exited with 1, expected 0 (1 failure in a row)"],
@@ -88,19 +73,19 @@ public sealed class HealthCheckApiTests : IAsyncLifetime
     [Fact]
     public async Task AddCheck_RunningMaster_NotRestarted()
     {
-        var created = await Json.CreateVhidAsync(_client, VhidWith());
+        var created = await Json.CreateVhidAsync(Client, VhidWith());
         await WaitForStatusAsync(s => s["state"]!.GetValue<string>() == "MASTER", "MASTER");
         var before = await WaitForStatusAsync(_ => true, "the status");
 
-        (await _client.PutAsJsonAsync($"/api/vhids/{created["id"]}", VhidWith(Command("/bin/true")))).EnsureSuccessStatusCode();
+        (await Client.PutAsJsonAsync($"/api/vhids/{created["id"]}", VhidWith(Command("/bin/true")))).EnsureSuccessStatusCode();
         await WaitForStatusAsync(s => s["checks"]!.AsArray().Count == 1 && s["checks"]![0]!["lastRun"] is not null, "the check to run");
 
         var after = await WaitForStatusAsync(_ => true, "the status");
         Assert.Equal(before["since"]!.GetValue<DateTimeOffset>(), after["since"]!.GetValue<DateTimeOffset>());
         Assert.Equal("MASTER", after["state"]!.GetValue<string>());
         Assert.True(after["counters"]!["advertsSent"]!.GetValue<long>() >= before["counters"]!["advertsSent"]!.GetValue<long>());
-        Assert.DoesNotContain((await _client.GetFromJsonAsync<JsonArray>("/api/history?vhid=7"))!, h => h!["cause"]!.GetValue<string>() == "shutdown");
-        var vhid = await _client.GetFromJsonAsync<JsonNode>($"/api/vhids/{created["id"]}");
+        Assert.DoesNotContain((await Client.GetFromJsonAsync<JsonArray>("/api/history?vhid=7"))!, h => h!["cause"]!.GetValue<string>() == "shutdown");
+        var vhid = await Client.GetFromJsonAsync<JsonNode>($"/api/vhids/{created["id"]}");
         var saved = vhid!["checks"]!.AsArray().Single()!;
         Assert.Equal(("probe", "command", "/bin/true", 50, 2), (saved["name"]!.GetValue<string>(), saved["kind"]!.GetValue<string>(),
             saved["target"]!.GetValue<string>(), saved["intervalMs"]!.GetValue<int>(), saved["rise"]!.GetValue<int>()));
@@ -115,18 +100,18 @@ public sealed class HealthCheckApiTests : IAsyncLifetime
             new { name = "db", kind = "tcp", target = "localhost" },
             new { name = "cmd", kind = "command", target = "/bin/true", expectedStatus = 300 });
 
-        using var response = await _client.PostAsJsonAsync("/api/vhids", body);
+        using var response = await Client.PostAsJsonAsync("/api/vhids", body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await Json.ReadAsync(response))["errors"]!.AsObject();
         Assert.Equal(
             ["checks[0].intervalMs", "checks[0].rise", "checks[1].kind", "checks[1].name", "checks[2].target", "checks[3].expectedStatus"],
             errors.Select(e => e.Key).Order(StringComparer.Ordinal));
-        Assert.Empty((await _client.GetFromJsonAsync<JsonArray>("/api/vhids"))!);
+        Assert.Empty((await Client.GetFromJsonAsync<JsonArray>("/api/vhids"))!);
         Assert.Contains("not host:port", errors["checks[2].target"]![0]!.GetValue<string>());
 
         body = VhidWith(new { name = "web", kind = "http", target = "ftp://x/" });
-        using var second = await _client.PostAsJsonAsync("/api/vhids", body);
+        using var second = await Client.PostAsJsonAsync("/api/vhids", body);
         var target = (await Json.ReadAsync(second))["errors"]!["checks[0].target"]![0]!.GetValue<string>();
         Assert.Equal("'ftp://x/' is not an http:// or https:// URL.", target);
     }
@@ -136,7 +121,7 @@ public sealed class HealthCheckApiTests : IAsyncLifetime
         JsonNode? found = null;
         await Eventually.TrueAsync(async () =>
         {
-            var all = await _client.GetFromJsonAsync<JsonArray>("/api/status");
+            var all = await Client.GetFromJsonAsync<JsonArray>("/api/status");
             found = all!.FirstOrDefault(s => s!["vhid"]!.GetValue<int>() == 7 && condition(s));
             return found is not null;
         }, what);

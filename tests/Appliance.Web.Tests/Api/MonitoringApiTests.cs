@@ -6,32 +6,17 @@ using Appliance.Web.Tests.Infrastructure;
 
 namespace Appliance.Web.Tests.Api;
 
-public sealed class MonitoringApiTests : IAsyncLifetime
+public sealed class MonitoringApiTests() : ApiTestBase(new TestHostOptions { UseFakeEngine = true })
 {
-    private TestHost _host = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await TestHost.StartAsync(new TestHostOptions { UseFakeEngine = true });
-        _client = await _host.CreateAuthenticatedClientAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _host.DisposeAsync();
-    }
-
     [Fact]
     public async Task Metrics_AfterTransitions_ExposesPrometheusText()
     {
-        await Json.CreateVhidAsync(_client, Json.Vhid());
-        _host.Engine!.RaiseTransition("eth-test0/7", CarpState.Backup, TransitionCause.Startup);
-        _host.Engine.RaiseTransition("eth-test0/7", CarpState.Master, TransitionCause.MasterDownTimeout);
+        await Json.CreateVhidAsync(Client, Json.Vhid());
+        Server.Engine!.RaiseTransition("eth-test0/7", CarpState.Backup, TransitionCause.Startup);
+        Server.Engine.RaiseTransition("eth-test0/7", CarpState.Master, TransitionCause.MasterDownTimeout);
         await WaitForHistoryAsync(2);
 
-        using var response = await _client.GetAsync("/metrics");
+        using var response = await Client.GetAsync("/metrics");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType!.MediaType);
@@ -47,35 +32,35 @@ public sealed class MonitoringApiTests : IAsyncLifetime
     [Fact]
     public async Task History_VhidAndTake_NewestFirstFiltered()
     {
-        await Json.CreateVhidAsync(_client, Json.Vhid());
-        await Json.CreateVhidAsync(_client, Json.Vhid(vhid: 8, vip: "198.18.8.1"));
-        _host.Engine!.RaiseTransition("eth-test0/7", CarpState.Backup, TransitionCause.Startup);
-        _host.Engine.RaiseTransition("eth-test0/8", CarpState.Backup, TransitionCause.Startup);
-        _host.Engine.RaiseTransition("eth-test0/7", CarpState.Master, TransitionCause.MasterDownTimeout);
-        _host.Engine.RaiseTransition("eth-test0/7", CarpState.Backup, TransitionCause.BetterMasterSeen);
+        await Json.CreateVhidAsync(Client, Json.Vhid());
+        await Json.CreateVhidAsync(Client, Json.Vhid(vhid: 8, vip: "198.18.8.1"));
+        Server.Engine!.RaiseTransition("eth-test0/7", CarpState.Backup, TransitionCause.Startup);
+        Server.Engine.RaiseTransition("eth-test0/8", CarpState.Backup, TransitionCause.Startup);
+        Server.Engine.RaiseTransition("eth-test0/7", CarpState.Master, TransitionCause.MasterDownTimeout);
+        Server.Engine.RaiseTransition("eth-test0/7", CarpState.Backup, TransitionCause.BetterMasterSeen);
         await WaitForHistoryAsync(4);
 
-        var latest = await _client.GetFromJsonAsync<JsonArray>("/api/history?vhid=7&take=2");
+        var latest = await Client.GetFromJsonAsync<JsonArray>("/api/history?vhid=7&take=2");
 
         Assert.Equal(2, latest!.Count);
         Assert.Equal("betterMasterSeen", latest[0]!["cause"]!.GetValue<string>());
         Assert.Equal("masterDownTimeout", latest[1]!["cause"]!.GetValue<string>());
         Assert.True(latest[0]!["id"]!.GetValue<long>() > latest[1]!["id"]!.GetValue<long>());
         Assert.All(latest, t => Assert.Equal(7, t!["vhid"]!.GetValue<int>()));
-        Assert.Equal(4, (await _client.GetFromJsonAsync<JsonArray>("/api/history"))!.Count);
-        Assert.Equal(4, (await _client.GetFromJsonAsync<JsonArray>("/api/history?vhid=&take="))!.Count);
-        using var bad = await _client.GetAsync("/api/history?take=0");
+        Assert.Equal(4, (await Client.GetFromJsonAsync<JsonArray>("/api/history"))!.Count);
+        Assert.Equal(4, (await Client.GetFromJsonAsync<JsonArray>("/api/history?vhid=&take="))!.Count);
+        using var bad = await Client.GetAsync("/api/history?take=0");
         await VhidApiTests.AssertValidationProblemAsync(bad, "take");
-        using var notNumber = await _client.GetAsync("/api/history?vhid=abc");
+        using var notNumber = await Client.GetAsync("/api/history?vhid=abc");
         await VhidApiTests.AssertValidationProblemAsync(notNumber, "vhid");
     }
 
     [Fact]
     public async Task Status_PeerAndCounters_ShownPerVhid()
     {
-        await Json.CreateVhidAsync(_client, Json.Vhid());
+        await Json.CreateVhidAsync(Client, Json.Vhid());
 
-        var status = await _client.GetFromJsonAsync<JsonArray>("/api/status");
+        var status = await Client.GetFromJsonAsync<JsonArray>("/api/status");
 
         var vhid = Assert.Single(status!)!;
         Assert.Equal("INIT", vhid["state"]!.GetValue<string>());
@@ -88,7 +73,7 @@ public sealed class MonitoringApiTests : IAsyncLifetime
     [Fact]
     public async Task OpenApi_Authenticated_DescribesTheApi()
     {
-        var document = await _client.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
+        var document = await Client.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
 
         var paths = document!["paths"]!.AsObject();
         Assert.True(paths.ContainsKey("/api/vhids/{id}"), string.Join(", ", paths.Select(p => p.Key)));
@@ -99,14 +84,14 @@ public sealed class MonitoringApiTests : IAsyncLifetime
     [Fact]
     public async Task Settings_BadRetention_Returns400AndKeepsOld()
     {
-        using var bad = await _client.PutAsJsonAsync("/api/settings", new { historyMaxEntries = 0, historyMaxAgeDays = 0 });
+        using var bad = await Client.PutAsJsonAsync("/api/settings", new { historyMaxEntries = 0, historyMaxAgeDays = 0 });
 
         var problem = await VhidApiTests.AssertValidationProblemAsync(bad, "historyMaxEntries");
         Assert.True(problem["errors"]!.AsObject().ContainsKey("historyMaxAgeDays"));
-        var settings = await _client.GetFromJsonAsync<JsonObject>("/api/settings");
+        var settings = await Client.GetFromJsonAsync<JsonObject>("/api/settings");
         Assert.Equal(100_000, settings!["historyMaxEntries"]!.GetValue<int>());
     }
 
     private Task WaitForHistoryAsync(int count) => Eventually.TrueAsync(
-        async () => (await _client.GetFromJsonAsync<JsonArray>("/api/history"))!.Count >= count, $"{count} history entries");
+        async () => (await Client.GetFromJsonAsync<JsonArray>("/api/history"))!.Count >= count, $"{count} history entries");
 }

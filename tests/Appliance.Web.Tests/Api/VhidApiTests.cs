@@ -6,55 +6,40 @@ using Appliance.Web.Tests.Infrastructure;
 
 namespace Appliance.Web.Tests.Api;
 
-public sealed class VhidApiTests : IAsyncLifetime
+public sealed class VhidApiTests() : ApiTestBase(new TestHostOptions { UseFakeEngine = true })
 {
-    private TestHost _host = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await TestHost.StartAsync(new TestHostOptions { UseFakeEngine = true });
-        _client = await _host.CreateAuthenticatedClientAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _host.DisposeAsync();
-    }
-
     [Fact]
     public async Task Crud_ValidVhid_CreatesReadsUpdatesAndDeletes()
     {
-        var created = await Json.CreateVhidAsync(_client, Json.Vhid());
+        var created = await Json.CreateVhidAsync(Client, Json.Vhid());
         var id = created["id"]!.GetValue<int>();
         Assert.Equal("eth-test0/7", created["key"]!.GetValue<string>());
         Assert.True(created["hasPassword"]!.GetValue<bool>());
         Assert.Equal(24, created["prefixLength"]!.GetValue<int>());
 
-        var list = await _client.GetFromJsonAsync<JsonArray>("/api/vhids");
+        var list = await Client.GetFromJsonAsync<JsonArray>("/api/vhids");
         Assert.Single(list!);
-        var one = await _client.GetFromJsonAsync<JsonObject>($"/api/vhids/{id}");
+        var one = await Client.GetFromJsonAsync<JsonObject>($"/api/vhids/{id}");
         Assert.Equal("198.18.7.1", one!["vip"]!.GetValue<string>());
 
-        using var put = await _client.PutAsJsonAsync($"/api/vhids/{id}", Json.Vhid(advskew: 100, password: ""));
+        using var put = await Client.PutAsJsonAsync($"/api/vhids/{id}", Json.Vhid(advskew: 100, password: ""));
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         var updated = await Json.ReadAsync(put);
         Assert.Equal(100, updated["advskew"]!.GetValue<int>());
         Assert.True(updated["hasPassword"]!.GetValue<bool>());
 
-        using var delete = await _client.DeleteAsync($"/api/vhids/{id}");
+        using var delete = await Client.DeleteAsync($"/api/vhids/{id}");
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
-        using var gone = await _client.GetAsync($"/api/vhids/{id}");
+        using var gone = await Client.GetAsync($"/api/vhids/{id}");
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
-        Assert.Empty((await _client.GetFromJsonAsync<JsonArray>("/api/vhids"))!);
+        Assert.Empty((await Client.GetFromJsonAsync<JsonArray>("/api/vhids"))!);
     }
 
     [Fact]
     public async Task Save_AnyChange_AppliedLiveToEngineWithManagedVip()
     {
-        var created = await Json.CreateVhidAsync(_client, Json.Vhid());
-        var applied = _host.Engine!.Applied.Last();
+        var created = await Json.CreateVhidAsync(Client, Json.Vhid());
+        var applied = Server.Engine!.Applied.Last();
         var config = Assert.Single(applied);
         Assert.Equal("eth-test0/7", config.Key);
         Assert.True(config.ManageVip);
@@ -62,9 +47,9 @@ public sealed class VhidApiTests : IAsyncLifetime
         Assert.Equal("carp-secret", config.Password);
 
         // A PUT without a password keeps the stored one (write-only, not erased).
-        using var put = await _client.PutAsJsonAsync($"/api/vhids/{created["id"]}", Json.Vhid(advskew: 20, password: ""));
+        using var put = await Client.PutAsJsonAsync($"/api/vhids/{created["id"]}", Json.Vhid(advskew: 20, password: ""));
         put.EnsureSuccessStatusCode();
-        var reapplied = Assert.Single(_host.Engine.Applied.Last());
+        var reapplied = Assert.Single(Server.Engine.Applied.Last());
         Assert.Equal(20, reapplied.AdvSkew);
         Assert.Equal("carp-secret", reapplied.Password);
     }
@@ -77,18 +62,18 @@ public sealed class VhidApiTests : IAsyncLifetime
     [InlineData("interface", "eth-nope9", 7, "198.18.7.1", 0)]
     public async Task Create_BadField_Returns400NamingFieldAndWritesNothing(string field, string iface, int vhid, string vip, int advskew)
     {
-        var appliesBefore = _host.Engine!.Applied.Count;
-        using var response = await _client.PostAsJsonAsync("/api/vhids", Json.Vhid(iface, vhid, vip, advskew: advskew));
+        var appliesBefore = Server.Engine!.Applied.Count;
+        using var response = await Client.PostAsJsonAsync("/api/vhids", Json.Vhid(iface, vhid, vip, advskew: advskew));
 
         await AssertValidationProblemAsync(response, field);
-        Assert.Empty((await _client.GetFromJsonAsync<JsonArray>("/api/vhids"))!);
-        Assert.Equal(appliesBefore, _host.Engine.Applied.Count);
+        Assert.Empty((await Client.GetFromJsonAsync<JsonArray>("/api/vhids"))!);
+        Assert.Equal(appliesBefore, Server.Engine.Applied.Count);
     }
 
     [Fact]
     public async Task Create_SeveralBadFields_NamesEveryOne()
     {
-        using var response = await _client.PostAsJsonAsync("/api/vhids", new { @interface = "nope0", vhid = 300, advskew = 255, vip = "x", password = "" });
+        using var response = await Client.PostAsJsonAsync("/api/vhids", new { @interface = "nope0", vhid = 300, advskew = 255, vip = "x", password = "" });
 
         var problem = await AssertValidationProblemAsync(response, "vhid");
         var errors = problem["errors"]!.AsObject();
@@ -98,27 +83,27 @@ public sealed class VhidApiTests : IAsyncLifetime
     [Fact]
     public async Task Create_DuplicateVhidOnSameInterface_Returns400AndWritesNothing()
     {
-        await Json.CreateVhidAsync(_client, Json.Vhid());
+        await Json.CreateVhidAsync(Client, Json.Vhid());
 
-        using var duplicate = await _client.PostAsJsonAsync("/api/vhids", Json.Vhid(vip: "198.18.7.2"));
+        using var duplicate = await Client.PostAsJsonAsync("/api/vhids", Json.Vhid(vip: "198.18.7.2"));
         await AssertValidationProblemAsync(duplicate, "vhid");
-        Assert.Single((await _client.GetFromJsonAsync<JsonArray>("/api/vhids"))!);
+        Assert.Single((await Client.GetFromJsonAsync<JsonArray>("/api/vhids"))!);
 
         // The same vhid on another interface is a different virtual host.
-        await Json.CreateVhidAsync(_client, Json.Vhid(iface: "eth-test1"));
-        Assert.Equal(2, (await _client.GetFromJsonAsync<JsonArray>("/api/vhids"))!.Count);
+        await Json.CreateVhidAsync(Client, Json.Vhid(iface: "eth-test1"));
+        Assert.Equal(2, (await Client.GetFromJsonAsync<JsonArray>("/api/vhids"))!.Count);
     }
 
     [Fact]
     public async Task Update_BadInput_Returns400AndKeepsStoredVhid()
     {
-        var created = await Json.CreateVhidAsync(_client, Json.Vhid());
+        var created = await Json.CreateVhidAsync(Client, Json.Vhid());
         var id = created["id"]!.GetValue<int>();
 
-        using var response = await _client.PutAsJsonAsync($"/api/vhids/{id}", Json.Vhid(vhid: 300, advskew: 255));
+        using var response = await Client.PutAsJsonAsync($"/api/vhids/{id}", Json.Vhid(vhid: 300, advskew: 255));
 
         await AssertValidationProblemAsync(response, "vhid");
-        var stored = await _client.GetFromJsonAsync<JsonObject>($"/api/vhids/{id}");
+        var stored = await Client.GetFromJsonAsync<JsonObject>($"/api/vhids/{id}");
         Assert.Equal(7, stored!["vhid"]!.GetValue<int>());
         Assert.Equal(0, stored["advskew"]!.GetValue<int>());
     }
@@ -126,52 +111,52 @@ public sealed class VhidApiTests : IAsyncLifetime
     [Fact]
     public async Task UnknownId_GetPutDeleteMaintenance_Return404()
     {
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/api/vhids/999")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.PutAsJsonAsync("/api/vhids/999", Json.Vhid())).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.DeleteAsync("/api/vhids/999")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsync("/api/vhids/999/maintenance", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.DeleteAsync("/api/vhids/999/maintenance")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/api/vhids/999")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.PutAsJsonAsync("/api/vhids/999", Json.Vhid())).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.DeleteAsync("/api/vhids/999")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.PostAsync("/api/vhids/999/maintenance", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.DeleteAsync("/api/vhids/999/maintenance")).StatusCode);
     }
 
     [Fact]
     public async Task Create_SubSecondTiming_ReturnsEngineIntervals()
     {
-        var created = await Json.CreateVhidAsync(_client, Json.Vhid(advbase: 0, advskew: 10));
+        var created = await Json.CreateVhidAsync(Client, Json.Vhid(advbase: 0, advskew: 10));
 
         Assert.Equal(CarpTiming.AdvertInterval(0, 10).TotalMilliseconds, created["advertIntervalMs"]!.GetValue<double>());
         Assert.Equal(CarpTiming.MasterDown(0, 10, 3).TotalMilliseconds, created["masterDownMs"]!.GetValue<double>());
-        var status = await _client.GetFromJsonAsync<JsonArray>("/api/status");
+        var status = await Client.GetFromJsonAsync<JsonArray>("/api/status");
         Assert.Equal(CarpTiming.MasterDown(0, 10, 3).TotalMilliseconds, status![0]!["masterDownMs"]!.GetValue<double>());
     }
 
     [Fact]
     public async Task Create_AdvbaseAndAdvskewZeroOrDeadratioZero_Returns400()
     {
-        using var both = await _client.PostAsJsonAsync("/api/vhids", Json.Vhid(advbase: 0, advskew: 0));
+        using var both = await Client.PostAsJsonAsync("/api/vhids", Json.Vhid(advbase: 0, advskew: 0));
         await AssertValidationProblemAsync(both, "advbase");
-        using var dead = await _client.PostAsJsonAsync("/api/vhids", new { @interface = "eth-test0", vhid = 7, password = "p", vip = "198.18.7.1", deadratio = 0 });
+        using var dead = await Client.PostAsJsonAsync("/api/vhids", new { @interface = "eth-test0", vhid = 7, password = "p", vip = "198.18.7.1", deadratio = 0 });
         await AssertValidationProblemAsync(dead, "deadratio");
     }
 
     [Fact]
     public async Task Maintenance_PostThenDelete_PersistsAndDrivesEngine()
     {
-        var created = await Json.CreateVhidAsync(_client, Json.Vhid());
+        var created = await Json.CreateVhidAsync(Client, Json.Vhid());
         var id = created["id"]!.GetValue<int>();
 
-        using var enter = await _client.PostAsync($"/api/vhids/{id}/maintenance", null);
+        using var enter = await Client.PostAsync($"/api/vhids/{id}/maintenance", null);
         Assert.Equal(HttpStatusCode.OK, enter.StatusCode);
         Assert.True((await Json.ReadAsync(enter))["maintenance"]!.GetValue<bool>());
-        Assert.True(_host.Engine!.MaintenanceCalls["eth-test0/7"]);
-        var status = await _client.GetFromJsonAsync<JsonArray>("/api/status");
+        Assert.True(Server.Engine!.MaintenanceCalls["eth-test0/7"]);
+        var status = await Client.GetFromJsonAsync<JsonArray>("/api/status");
         Assert.True(status![0]!["maintenance"]!.GetValue<bool>());
 
-        using var leave = await _client.DeleteAsync($"/api/vhids/{id}/maintenance");
+        using var leave = await Client.DeleteAsync($"/api/vhids/{id}/maintenance");
         Assert.Equal(HttpStatusCode.OK, leave.StatusCode);
         Assert.False((await Json.ReadAsync(leave))["maintenance"]!.GetValue<bool>());
-        Assert.False(_host.Engine.MaintenanceCalls["eth-test0/7"]);
+        Assert.False(Server.Engine.MaintenanceCalls["eth-test0/7"]);
 
-        var audit = await _client.GetFromJsonAsync<JsonArray>("/api/audit");
+        var audit = await Client.GetFromJsonAsync<JsonArray>("/api/audit");
         Assert.Contains(audit!, e => e!["action"]!.GetValue<string>() == "vhid.maintenance.enter" && e["user"]!.GetValue<string>() == "admin");
     }
 
@@ -179,20 +164,20 @@ public sealed class VhidApiTests : IAsyncLifetime
     public async Task Password_AfterCreateAndUpdate_NeverInAnyResponseOrAudit()
     {
         const string secret = "zz-carp-pass-1";
-        var created = await Json.CreateVhidAsync(_client, Json.Vhid(password: secret));
-        using var put = await _client.PutAsJsonAsync($"/api/vhids/{created["id"]}", Json.Vhid(password: "zz-carp-pass-2"));
+        var created = await Json.CreateVhidAsync(Client, Json.Vhid(password: secret));
+        using var put = await Client.PutAsJsonAsync($"/api/vhids/{created["id"]}", Json.Vhid(password: "zz-carp-pass-2"));
         put.EnsureSuccessStatusCode();
         var bodies = new List<string> { created.ToJsonString(), await put.Content.ReadAsStringAsync() };
         foreach (var path in new[] { "/api/vhids", $"/api/vhids/{created["id"]}", "/api/status", "/api/history", "/api/audit", "/metrics", "/openapi/v1.json" })
         {
-            using var response = await _client.GetAsync(path);
+            using var response = await Client.GetAsync(path);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             bodies.Add(await response.Content.ReadAsStringAsync());
         }
 
         Assert.All(bodies, body => Assert.DoesNotContain("zz-carp-pass", body, StringComparison.Ordinal));
         Assert.DoesNotContain("\"password\"", bodies[0], StringComparison.Ordinal);
-        var audit = await _client.GetFromJsonAsync<JsonArray>("/api/audit");
+        var audit = await Client.GetFromJsonAsync<JsonArray>("/api/audit");
         Assert.Contains(audit!, e => e!["changes"]!.AsArray().Any(c => c!.GetValue<string>() == "password: changed"));
     }
 
