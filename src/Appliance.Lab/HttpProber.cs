@@ -3,10 +3,7 @@ using System.Diagnostics;
 namespace Appliance.Lab;
 
 /// <summary>One probe request: when it was sent, how it ended, and what it said (the body names the node).</summary>
-public sealed record ProbeResult(long SentAt, bool Succeeded, int StatusCode, string? Body, TimeSpan Elapsed, string? Error)
-{
-    public TimeSpan SentAtTime => Stopwatch.GetElapsedTime(0, SentAt);
-}
+public sealed record ProbeResult(long SentAt, bool Succeeded, int StatusCode, string? Body, TimeSpan Elapsed, string? Error);
 
 /// <summary>The client-visible outage in a window: the longest time between two successful requests.</summary>
 public sealed record ProbeGap(TimeSpan Gap, int Requests, int Failed, string? ServedBefore, string? ServedAfter);
@@ -54,18 +51,6 @@ public sealed class HttpProber : IAsyncDisposable
             lock (_lock)
             {
                 return _results.OrderBy(r => r.SentAt).ToList();
-            }
-        }
-    }
-
-    /// <summary>The most recent successful response's body, or null.</summary>
-    public string? LastServedBy
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _results.Where(r => r.Succeeded).MaxBy(r => r.SentAt)?.Body;
             }
         }
     }
