@@ -124,12 +124,12 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         await page.Locator("input[name=vhid]").FillAsync("300");
 
         // The same messages the REST API returns, shown while typing.
-        await Expect(page.GetByText("advskew must be between 0 and 254 (was 255).")).ToBeVisibleAsync();
-        await Expect(page.GetByText("The vhid must be between 1 and 255 (was 300).")).ToBeVisibleAsync();
+        await Expect(page.GetByText("advskew must be between 0 and 254 (got '255')")).ToBeVisibleAsync();
+        await Expect(page.GetByText("vhid must be between 1 and 255 (got '300')")).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Create VHID" }).ClickAsync();
         await Expect(page.GetByTestId("form-errors")).ToBeVisibleAsync();
-        await Expect(page.GetByText("The password is required.")).ToBeVisibleAsync();
+        await Expect(page.GetByText("password is required")).ToBeVisibleAsync();
         await Expect(page).ToHaveURLAsync(host.BaseUrl + "/vhids/new");
         Assert.Empty(host.Vhids.List());
     }
@@ -155,7 +155,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         await Expect(page.GetByTestId("master-down")).ToHaveTextAsync("117.2 ms");
 
         await page.Locator("input[name=advskew]").FillAsync("0");
-        await Expect(page.GetByText("advbase and advskew must not both be 0.")).ToBeVisibleAsync();
+        await Expect(page.GetByText("advbase and advskew must not both be 0 (the advert interval would be zero)")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("advert-interval")).ToHaveCountAsync(0);
     }
 

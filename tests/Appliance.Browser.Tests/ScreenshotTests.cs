@@ -96,7 +96,7 @@ public sealed class ScreenshotTests(BrowserFixture browser) : IClassFixture<Brow
             ("advbase", "0"),
             ("advskew", "20"));
         await Expect(page.GetByTestId("master-down")).ToHaveTextAsync("234.4 ms");
-        await Expect(page.GetByText("The vhid must be between 1 and 255 (was 300).")).ToBeVisibleAsync();
+        await Expect(page.GetByText("vhid must be between 1 and 255 (got '300')")).ToBeVisibleAsync();
         await page.GetByTestId("add-check").ClickAsync();
         await page.Locator("input[name='checks[0].name']").FillAsync("web");
         await page.Locator("input[name='checks[0].target']").FillAsync("http://127.0.0.1/health");

@@ -1,8 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Appliance.Engine.Configuration;
 using Appliance.Engine.StateMachine;
 
 namespace Appliance.Engine.Cli;
@@ -70,23 +68,24 @@ public static class UcarpCommandLine
         "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7",
     };
 
-    public const string Usage = """
+    /// <summary>The ranges come from <see cref="VhidRules"/>, so the help cannot disagree with the checks.</summary>
+    public static readonly string Usage = $"""
         Usage: appliance carp [options] (ucarp 1.5.2 compatible)
           --interface=<if> (-i <if>): bind interface <if>
           --srcip=<ip> (-s <ip>): source (real) IP address of that host
           --mcast=<ip>: multicast group IP address (default 224.0.0.18)
-          --vhid=<id> (-v <id>): virtual IP identifier (1-255)
+          --vhid=<id> (-v <id>): virtual IP identifier ({VhidRules.Vhid})
           --pass=<pass> (-p <pass>): password
           --passfile=<file> (-o <file>): read password from file
           --preempt (-P): becomes a master as soon as possible
           --neutral (-n): don't run downscript at start if backup
           --addr=<ip> (-a <ip>): virtual shared IP address
           --help (-h): summary of command-line options
-          --advbase=<seconds> (-b <seconds>): advertisement frequency
-          --advskew=<skew> (-k <skew>): advertisement skew (0-255)
+          --advbase=<seconds> (-b <seconds>): advertisement frequency ({VhidRules.AdvBase})
+          --advskew=<skew> (-k <skew>): advertisement skew ({VhidRules.AdvSkew}; 255 is the bow-out value)
           --upscript=<file> (-u <file>): run <file> to become a master
           --downscript=<file> (-d <file>): run <file> to become a backup
-          --deadratio=<ratio> (-r <ratio>): ratio to consider a host as dead
+          --deadratio=<ratio> (-r <ratio>): ratio to consider a host as dead ({VhidRules.DeadRatio})
           --debug (-D): enable debug output
           --shutdown (-z): call shutdown script at exit (and bow out so a backup takes over at once)
           --daemonize (-B): run in background
@@ -96,7 +95,7 @@ public static class UcarpCommandLine
           --xparam=<value> (-x): extra parameter to send to up/down scripts
         Extensions:
           --manage-vip: the engine adds/removes the VIP itself (netlink) and sends gratuitous ARP
-          --prefixlen=<n>: prefix length of the VIP with --manage-vip (default 32)
+          --prefixlen=<n>: prefix length of the VIP with --manage-vip ({VhidRules.PrefixLength}, default 32)
           --next: start another VHID group (several VIPs in one process)
           --config=<file>: read groups from <file>, one ucarp command line per line (# comments)
         """;
@@ -104,9 +103,7 @@ public static class UcarpCommandLine
     public static bool TryParse(IReadOnlyList<string> args, [NotNullWhen(true)] out CarpCommandLine? result, [NotNullWhen(false)] out string? error)
     {
         result = null;
-        var global = new CarpGlobalOptions();
-        var groups = new List<Dictionary<string, string?>> { new(StringComparer.Ordinal) };
-        if (!TryCollect(args, groups, ref global, out error, depth: 0))
+        if (!TryCollectGroups(args, out var groups, out var global, out error))
         {
             return false;
         }
@@ -115,24 +112,33 @@ public static class UcarpCommandLine
             result = new CarpCommandLine(global, []);
             return true;
         }
-        groups.RemoveAll(g => g.Count == 0);
         if (groups.Count == 0)
         {
             error = "--vhid, --pass, --addr and --interface are required (see --help)";
             return false;
         }
         var vhids = new List<VhidConfig>();
-        foreach (var group in groups)
+        var problems = new List<string>();
+        for (var n = 0; n < groups.Count; n++)
         {
-            if (!TryBuild(group, out var config, out error))
+            var g = groups[n];
+            if (TryBuild(g, out var config, out var fileError, out var errors))
             {
-                if (groups.Count > 1)
-                {
-                    error = $"group {vhids.Count + 1}: {error}";
-                }
-                return false;
+                vhids.Add(config);
+                continue;
             }
-            vhids.Add(config);
+            var prefix = groups.Count > 1 ? $"group {n + 1}: " : "";
+            if (fileError is not null)
+            {
+                problems.Add(prefix + fileError);
+            }
+            problems.AddRange(errors.Select(e => prefix + e.Format(f => Flag(f, g))));
+        }
+        if (problems.Count > 0)
+        {
+            // Every error at once, on one line as ucarp reports a bad command line.
+            error = string.Join("; ", problems);
+            return false;
         }
         var dup = vhids.GroupBy(v => v.Key).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null)
@@ -398,164 +404,99 @@ public static class UcarpCommandLine
         return true;
     }
 
-    private static bool TryBuild(Dictionary<string, string?> g, [NotNullWhen(true)] out VhidConfig? config, [NotNullWhen(false)] out string? error)
+    /// <summary>
+    /// One group of options (long names without dashes) through <see cref="VhidRules"/>, after reading
+    /// <c>--passfile</c>; <paramref name="fileError"/> is set when that file cannot be read.
+    /// </summary>
+    internal static bool TryBuild(Dictionary<string, string?> g, [NotNullWhen(true)] out VhidConfig? config, out string? fileError, out IReadOnlyList<VhidRuleError> errors)
     {
+        var passwordRead = TryReadPassword(g, out var password, out fileError);
+        var valid = VhidRules.TryBuild(ToSettings(g, password), out config, out errors);
+        if (passwordRead)
+        {
+            return valid;
+        }
+        // The unreadable file is the password's only error.
+        errors = errors.Where(e => e.Field != VhidField.Password).ToList();
         config = null;
-        if (!g.TryGetValue("interface", out var ifname) || string.IsNullOrWhiteSpace(ifname))
-        {
-            error = "--interface is required";
-            return false;
-        }
-        if (!g.TryGetValue("vhid", out var vhidText))
-        {
-            error = "--vhid is required (1-255)";
-            return false;
-        }
-        if (!TryInt(vhidText, out var vhid) || vhid is < 1 or > 255)
-        {
-            error = $"--vhid must be between 1 and 255 (got '{vhidText}')";
-            return false;
-        }
-        if (!g.TryGetValue("addr", out var addrText))
-        {
-            error = "--addr is required (the virtual IPv4 address)";
-            return false;
-        }
-        if (!TryIPv4(addrText, out var vip))
-        {
-            error = $"--addr: '{addrText}' is not an IPv4 address";
-            return false;
-        }
-        IPAddress? src = null;
-        if (g.TryGetValue("srcip", out var srcText) && !TryIPv4(srcText, out src))
-        {
-            error = $"--srcip: '{srcText}' is not an IPv4 address";
-            return false;
-        }
-        var group = CarpDefaults.MulticastGroup;
-        if (g.TryGetValue("mcast", out var mcastText) && (!TryIPv4(mcastText, out group) || !IsMulticast(group)))
-        {
-            error = $"--mcast: '{mcastText}' is not an IPv4 multicast address";
-            return false;
-        }
-        if (!TryByte(g, "advbase", 1, out var advbase, out error) || !TryByte(g, "advskew", 0, out var advskew, out error))
-        {
-            return false;
-        }
-        if (advbase == 0 && advskew == 0)
-        {
-            error = "--advbase and --advskew cannot both be 0: you must supply an advertisement time base";
-            return false;
-        }
-        uint deadratio = 3;
-        if (g.TryGetValue("deadratio", out var ratioText) && (!uint.TryParse(ratioText, NumberStyles.None, CultureInfo.InvariantCulture, out deadratio) || deadratio == 0))
-        {
-            error = $"--deadratio must be a whole number of at least 1 (got '{ratioText}')";
-            return false;
-        }
-        var prefix = 32;
-        if (g.TryGetValue("prefixlen", out var prefixText) && (!TryInt(prefixText, out prefix) || prefix is < 1 or > 32))
-        {
-            error = $"--prefixlen must be between 1 and 32 (got '{prefixText}')";
-            return false;
-        }
-        if (!TryPassword(g, out var password, out error))
-        {
-            return false;
-        }
-        config = new VhidConfig
-        {
-            Interface = ifname,
-            SourceAddress = src,
-            Vhid = (byte)vhid,
-            Password = password,
-            VirtualAddress = vip!,
-            VirtualAddressText = addrText,
-            PrefixLength = prefix,
-            AdvBase = advbase,
-            AdvSkew = advskew,
-            DeadRatio = deadratio,
-            Preempt = g.ContainsKey("preempt"),
-            Neutral = g.ContainsKey("neutral"),
-            NoMulticast = g.ContainsKey("nomcast"),
-            MulticastGroup = group!,
-            IgnoreInterfaceState = g.ContainsKey("ignoreifstate"),
-            UpScript = g.GetValueOrDefault("upscript"),
-            DownScript = g.GetValueOrDefault("downscript"),
-            ExtraParameter = g.GetValueOrDefault("xparam"),
-            ManageVip = g.ContainsKey("manage-vip"),
-        };
-        return true;
+        return false;
     }
 
-    private static bool TryPassword(Dictionary<string, string?> g, [NotNullWhen(true)] out string? password, [NotNullWhen(false)] out string? error)
+    /// <summary>The command line collected into its non-empty groups of options (long names without dashes), nothing built yet.</summary>
+    internal static bool TryCollectGroups(IReadOnlyList<string> args, out List<Dictionary<string, string?>> groups, out CarpGlobalOptions global, [NotNullWhen(false)] out string? error)
     {
-        error = null;
-        password = null;
-        if (g.TryGetValue("passfile", out var file))
-        {
-            try
-            {
-                // ucarp: the first line, only '\n' stripped (a CRLF file keeps its '\r').
-                using var reader = new StreamReader(file!);
-                var text = reader.ReadToEnd();
-                var nl = text.IndexOf('\n', StringComparison.Ordinal);
-                password = nl >= 0 ? text[..nl] : text;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                error = $"--passfile: cannot read {file}: {ex.Message}";
-                return false;
-            }
-        }
-        else if (g.TryGetValue("pass", out var pass))
-        {
-            password = pass;
-        }
-        if (string.IsNullOrEmpty(password))
-        {
-            error = "--pass (or --passfile) is required";
-            return false;
-        }
-        if (Encoding.UTF8.GetByteCount(password) > CarpDefaults.MaxPasswordBytes)
-        {
-            error = $"--pass: password too long ({Encoding.UTF8.GetByteCount(password)} bytes, at most {CarpDefaults.MaxPasswordBytes} as in ucarp)";
-            return false;
-        }
-        return true;
+        global = new CarpGlobalOptions();
+        groups = [new(StringComparer.Ordinal)];
+        var ok = TryCollect(args, groups, ref global, out error, depth: 0);
+        groups.RemoveAll(g => g.Count == 0);
+        return ok;
     }
 
-    private static bool TryByte(Dictionary<string, string?> g, string name, byte fallback, out byte value, [NotNullWhen(false)] out string? error)
+    /// <summary>The carp flag of a field: <c>--advskew</c>; the password is <c>--passfile</c> when it came from a file.</summary>
+    internal static string Flag(VhidField field, IReadOnlyDictionary<string, string?> g) => "--" + OptionOf(field, g);
+
+    /// <summary>The long option (without dashes) that sets <paramref name="field"/>.</summary>
+    internal static string OptionOf(VhidField field, IReadOnlyDictionary<string, string?> g) => field switch
+    {
+        VhidField.Interface => "interface",
+        VhidField.Vhid => "vhid",
+        VhidField.Password => g.ContainsKey("passfile") ? "passfile" : "pass",
+        VhidField.VirtualAddress => "addr",
+        VhidField.PrefixLength => "prefixlen",
+        VhidField.SourceAddress => "srcip",
+        VhidField.MulticastGroup => "mcast",
+        VhidField.AdvBase => "advbase",
+        VhidField.AdvSkew => "advskew",
+        VhidField.DeadRatio => "deadratio",
+        VhidField.UpScript => "upscript",
+        VhidField.DownScript => "downscript",
+        VhidField.ExtraParameter => "xparam",
+        _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
+    };
+
+    private static VhidSettings ToSettings(Dictionary<string, string?> g, string? password) => new()
+    {
+        Interface = g.GetValueOrDefault("interface"),
+        Vhid = g.GetValueOrDefault("vhid"),
+        Password = password,
+        VirtualAddress = g.GetValueOrDefault("addr"),
+        PrefixLength = g.GetValueOrDefault("prefixlen"),
+        SourceAddress = g.GetValueOrDefault("srcip"),
+        MulticastGroup = g.GetValueOrDefault("mcast"),
+        AdvBase = g.GetValueOrDefault("advbase"),
+        AdvSkew = g.GetValueOrDefault("advskew"),
+        DeadRatio = g.GetValueOrDefault("deadratio"),
+        UpScript = g.GetValueOrDefault("upscript"),
+        DownScript = g.GetValueOrDefault("downscript"),
+        ExtraParameter = g.GetValueOrDefault("xparam"),
+        Preempt = g.ContainsKey("preempt"),
+        Neutral = g.ContainsKey("neutral"),
+        NoMulticast = g.ContainsKey("nomcast"),
+        IgnoreInterfaceState = g.ContainsKey("ignoreifstate"),
+        ManageVip = g.ContainsKey("manage-vip"),
+    };
+
+    private static bool TryReadPassword(Dictionary<string, string?> g, out string? password, out string? error)
     {
         error = null;
-        value = fallback;
-        if (!g.TryGetValue(name, out var text))
+        password = g.GetValueOrDefault("pass");
+        if (!g.TryGetValue("passfile", out var file))
         {
             return true;
         }
-        if (!TryInt(text, out var n) || n is < 0 or > 255)
+        try
         {
-            error = $"--{name} must be between 0 and 255 (got '{text}')";
+            // ucarp: the first line, only '\n' stripped (a CRLF file keeps its '\r').
+            using var reader = new StreamReader(file!);
+            var text = reader.ReadToEnd();
+            var nl = text.IndexOf('\n', StringComparison.Ordinal);
+            password = nl >= 0 ? text[..nl] : text;
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            error = $"--passfile: cannot read {file}: {ex.Message}";
             return false;
         }
-        value = (byte)n;
-        return true;
     }
-
-    private static bool TryInt(string? text, out int value) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
-
-    private static bool TryIPv4(string? text, [NotNullWhen(true)] out IPAddress? address)
-    {
-        address = null;
-        // Strict dotted quad: IPAddress.Parse would also take "10" or "1.2.3".
-        if (text is null || text.Split('.').Length != 4 || !IPAddress.TryParse(text, out var parsed) || parsed.AddressFamily != AddressFamily.InterNetwork)
-        {
-            return false;
-        }
-        address = parsed;
-        return true;
-    }
-
-    private static bool IsMulticast(IPAddress address) => (address.GetAddressBytes()[0] & 0xF0) == 0xE0;
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Appliance.Engine.StateMachine;
 
 namespace Appliance.Engine.Import;
@@ -85,7 +84,7 @@ internal static class DebianInterfacesImporter
     private static VhidConfig? ImportStanza(Stanza stanza, Stanza? alias, List<ImportMessage> messages)
     {
         var what = $"iface {stanza.Name}";
-        var builder = new UcarpArgvBuilder(MissingLabels);
+        var builder = new UcarpSettingsBuilder(MissingLabels);
         builder.Add("interface", stanza.Name, stanza.Line, what);
         string? vipText = null;
         string? vipPrefix = null;
@@ -165,14 +164,14 @@ internal static class DebianInterfacesImporter
         else
         {
             var length = ImportValues.ParsePrefix(prefix);
-            if (length < 0)
+            if (length is null)
             {
                 messages.Add(new ImportMessage(alias?.Line ?? stanza.Line, $"netmask '{prefix}' of the VIP is neither a netmask nor a prefix length", ImportSeverity.Error));
                 builder.Fail();
             }
             else
             {
-                builder.Add("prefixlen", length.ToString(CultureInfo.InvariantCulture), alias?.Line ?? stanza.Line, alias is null ? "ucarp-vip" : $"netmask of {alias.Name}");
+                builder.Add("prefixlen", length, alias?.Line ?? stanza.Line, alias is null ? "ucarp-vip" : $"netmask of {alias.Name}");
             }
         }
         return builder.Build(messages, stanza.Line, what);

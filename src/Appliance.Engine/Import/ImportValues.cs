@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Appliance.Engine.Import;
 
@@ -15,27 +13,30 @@ internal static class ImportValues
         "/usr/share/ucarp/vip-down",
     };
 
-    /// <summary>Prefix length from "255.255.255.0", "/24" or "24"; -1 when it is neither.</summary>
-    public static int ParsePrefix(string text)
+    /// <summary>
+    /// Prefix length as text from "255.255.255.0", "/24" or "24"; null when it is neither. A number is passed on
+    /// as written, so <see cref="Configuration.VhidRules"/> judges its range as everywhere else.
+    /// </summary>
+    public static string? ParsePrefix(string text)
     {
         var t = text.Trim();
         if (t.StartsWith('/'))
         {
             t = t[1..];
         }
-        if (int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+        if (t.Length > 0 && t.All(char.IsAsciiDigit))
         {
-            return length is >= 0 and <= 32 ? length : -1;
+            return t;
         }
-        if (t.Split('.').Length != 4 || !IPAddress.TryParse(t, out var mask) || mask.AddressFamily != AddressFamily.InterNetwork)
+        if (!Configuration.VhidRules.TryParseIPv4(t, out var mask))
         {
-            return -1;
+            return null;
         }
         var bits = BinaryPrimitives.ReadUInt32BigEndian(mask.GetAddressBytes());
         var prefix = System.Numerics.BitOperations.PopCount(bits);
         // A netmask is contiguous ones: 255.0.255.0 is not one.
         var expected = prefix == 0 ? 0u : uint.MaxValue << (32 - prefix);
-        return bits == expected ? prefix : -1;
+        return bits == expected ? prefix.ToString(CultureInfo.InvariantCulture) : null;
     }
 
     /// <summary>Splits "10.0.0.1/24" into address and prefix text; prefix null when there is no slash.</summary>

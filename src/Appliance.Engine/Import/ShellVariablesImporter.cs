@@ -79,7 +79,7 @@ internal static partial class ShellVariablesImporter
             return [];
         }
 
-        var builder = new UcarpArgvBuilder(MissingLabels);
+        var builder = new UcarpSettingsBuilder(MissingLabels);
         foreach (var a in values.Values.OrderBy(a => a.Line))
         {
             if (!Settings.TryGetValue(a.Name, out var setting))
@@ -99,7 +99,7 @@ internal static partial class ShellVariablesImporter
     private static ImportMessage Unknown(Assignment a) =>
         new(a.Line, $"{a.Name} is not a ucarp setting the appliance knows; not imported", ImportSeverity.Warning);
 
-    private static void Map(Assignment a, Setting setting, UcarpArgvBuilder builder, Dictionary<string, Assignment> values, List<ImportMessage> messages)
+    private static void Map(Assignment a, Setting setting, UcarpSettingsBuilder builder, Dictionary<string, Assignment> values, List<ImportMessage> messages)
     {
         var value = a.Value;
         if (value.Length == 0 && setting.Kind != Kind.Flag)
@@ -160,20 +160,20 @@ internal static partial class ShellVariablesImporter
         }
     }
 
-    private static void AddPrefix(string text, Assignment a, UcarpArgvBuilder builder, List<ImportMessage> messages)
+    private static void AddPrefix(string text, Assignment a, UcarpSettingsBuilder builder, List<ImportMessage> messages)
     {
         var prefix = ImportValues.ParsePrefix(text);
-        if (prefix < 0)
+        if (prefix is null)
         {
             messages.Add(new ImportMessage(a.Line, $"{a.Name}: '{text}' is neither a netmask (255.255.255.0) nor a prefix length (/24)", ImportSeverity.Error));
             // Keeps the VHID out, like every other bad value: a wrong prefix would put the VIP on the wrong subnet.
             builder.Fail();
             return;
         }
-        builder.Add("prefixlen", prefix.ToString(System.Globalization.CultureInfo.InvariantCulture), a.Line, a.Name);
+        builder.Add("prefixlen", prefix, a.Line, a.Name);
     }
 
-    internal static void AddScript(string option, string path, int line, string label, UcarpArgvBuilder builder, List<ImportMessage> messages)
+    internal static void AddScript(string option, string path, int line, string label, UcarpSettingsBuilder builder, List<ImportMessage> messages)
     {
         if (ImportValues.DebianDefaultScripts.Contains(path))
         {

@@ -427,11 +427,16 @@ public sealed class UcarpCommandLineTests : IDisposable
         Assert.StartsWith("--passfile", Error("-i", "veth0", "-v", "1", "-a", "198.18.0.1", "-o", Path.Combine(_dir, "nope")));
 
     [Fact]
-    public void TryParse_PassfileTooLong_Rejected()
+    public void TryParse_PassfileTooLong_RejectedNamingPassfile()
     {
         var file = WriteFile("long", new string('b', 20) + "\n");
-        Assert.Contains("too long", Error("-i", "veth0", "-v", "1", "-a", "198.18.0.1", "-o", file));
+        Assert.Equal("--passfile is too long: at most 19 bytes (got 20 bytes)", Error("-i", "veth0", "-v", "1", "-a", "198.18.0.1", "-o", file));
     }
+
+    [Fact]
+    public void TryParse_SeveralBadFields_EveryOneOnOneLine() =>
+        Assert.Equal("--vhid must be between 1 and 255 (got '300'); --advskew must be between 0 and 254 (got '255')",
+            Error("-i", "veth0", "-v", "300", "-p", "x", "-a", "198.18.0.1", "-k", "255"));
 
     [Fact]
     public void TrySplitWords_Quotes_GroupAndStrip()

@@ -166,7 +166,7 @@ public sealed class UcarpConfImportTests
 
         Assert.Empty(result.Vhids);
         var error = Assert.Single(result.Messages, m => m.Severity == ImportSeverity.Error);
-        Assert.Contains("UCARP_ADDR is not set", error.Text, StringComparison.Ordinal);
+        Assert.Contains("UCARP_ADDR is required", error.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,7 +28,8 @@ public sealed class CarpCommandLineTests(ITestOutputHelper output)
         [
             ("unknown flag", [.. Valid(), "--bogus"], ["--bogus"]),
             ("vhid 300", With("-v", "300"), ["--vhid must be between 1 and 255", "'300'"]),
-            ("advskew 256", With("-k", "256"), ["--advskew must be between 0 and 255", "'256'"]),
+            ("advskew 255", With("-k", "255"), ["--advskew must be between 0 and 254 (got '255')"]),
+            ("vhid and deadratio 300", [.. With("-v", "300"), "-r", "300"], ["--vhid must be between 1 and 255 (got '300'); --deadratio must be between 1 and 255 (got '300')"]),
             ("missing interface", With("-i", "nope0"), ["--interface: no such interface 'nope0'"]),
             ("three-octet VIP", With("-a", "10.0.0"), ["--addr", "'10.0.0'"]),
         ];

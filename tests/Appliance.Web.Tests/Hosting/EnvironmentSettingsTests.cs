@@ -110,9 +110,9 @@ public sealed class EnvironmentSettingsTests
     }
 
     [Theory]
-    [InlineData(InitialVhid.Vhid, "300", "APPLIANCE_VHID: The vhid must be between 1 and 255 (was 300).")]
+    [InlineData(InitialVhid.Vhid, "300", "APPLIANCE_VHID: vhid must be between 1 and 255 (got '300')")]
     [InlineData(InitialVhid.Vhid, "x", "APPLIANCE_VHID: 'x' is not a whole number.")]
-    [InlineData(InitialVhid.Vip, "198.18.42.10/40", "APPLIANCE_VIP: prefixLength must be between 1 and 32 (was 40).")]
+    [InlineData(InitialVhid.Vip, "198.18.42.10/40", "APPLIANCE_VIP: prefixLength must be between 1 and 32 (got '40')")]
     [InlineData(InitialVhid.Interface, "eth9", "APPLIANCE_VHID_INTERFACE: The interface 'eth9' does not exist.")]
     [InlineData(InitialVhid.Preempt, "maybe", "APPLIANCE_PREEMPT: 'maybe' is not yes/no (also true/false, on/off, 1/0).")]
     [InlineData(InitialVhid.CheckHttp, "ftp://x/", "APPLIANCE_CHECK_HTTP: 'ftp://x/' is not an http:// or https:// URL.")]

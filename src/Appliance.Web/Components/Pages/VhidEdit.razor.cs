@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Appliance.Engine.Configuration;
 using Appliance.Web.Api;
 using Appliance.Web.Services;
 using Microsoft.AspNetCore.Components;
@@ -200,6 +201,9 @@ public sealed partial class VhidEdit
         _touchedChecks.RemoveWhere(f => ReferenceEquals(f.Model, check));
         Show(Vhids.Validate(_input, Id));
     }
+
+    /// <summary>A limit as the hints show it ("0–254"), from the engine's rules so the form cannot disagree with them.</summary>
+    private static string Range(VhidLimit limit) => $"{limit.Min}–{limit.Max}";
 
     private static string TargetHint(string? kind) => kind switch
     {

@@ -1,0 +1,23 @@
+namespace Appliance.Engine.Configuration;
+
+/// <summary>
+/// A VHID setting as the rules know it. Each entry point spells it its own way (the API's JSON name
+/// <c>advskew</c>, the carp flag <c>--advskew</c>, the import's <c>UCARP_ADVSKEW</c>); the message after the
+/// name is the same everywhere.
+/// </summary>
+public enum VhidField
+{
+    Interface,
+    Vhid,
+    Password,
+    VirtualAddress,
+    PrefixLength,
+    SourceAddress,
+    MulticastGroup,
+    AdvBase,
+    AdvSkew,
+    DeadRatio,
+    UpScript,
+    DownScript,
+    ExtraParameter,
+}

@@ -1,0 +1,27 @@
+namespace Appliance.Engine.Configuration;
+
+/// <summary>
+/// One VHID as an admin gave it, before the rules: every value as text (null when not given), so an error
+/// quotes exactly what was typed, whether it came from a command line, a ucarp.conf or a JSON number.
+/// </summary>
+public sealed record VhidSettings
+{
+    public string? Interface { get; init; }
+    public string? Vhid { get; init; }
+    public string? Password { get; init; }
+    public string? VirtualAddress { get; init; }
+    public string? PrefixLength { get; init; }
+    public string? SourceAddress { get; init; }
+    public string? MulticastGroup { get; init; }
+    public string? AdvBase { get; init; }
+    public string? AdvSkew { get; init; }
+    public string? DeadRatio { get; init; }
+    public string? UpScript { get; init; }
+    public string? DownScript { get; init; }
+    public string? ExtraParameter { get; init; }
+    public bool Preempt { get; init; }
+    public bool Neutral { get; init; }
+    public bool NoMulticast { get; init; }
+    public bool IgnoreInterfaceState { get; init; }
+    public bool ManageVip { get; init; }
+}
