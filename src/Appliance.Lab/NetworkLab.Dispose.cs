@@ -90,7 +90,7 @@ public sealed partial class NetworkLab
             _ = LibC.kill(pid, LibC.SIGKILL);
         }
 
-        // Orphans are reaped by PID 1, about 1.3 s late here (lab-notes): wait, bounded, until
+        // Orphans are reaped by PID 1, about 1.3 s late here (docs/namespace-lab.md, 1): wait, bounded, until
         // each is gone or a zombie (a zombie no longer holds its namespace).
         var clock = Stopwatch.StartNew();
         while (pids.Any(IsAlive) && clock.Elapsed < s_exitWait)

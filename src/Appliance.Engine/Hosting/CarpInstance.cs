@@ -196,7 +196,7 @@ public sealed partial class CarpInstance : IAsyncDisposable
             switch (reason)
             {
                 case DropReason.OwnPacket or DropReason.NotCarp or DropReason.Truncated:
-                    // ucarp ignores these silently (spec 3.5 steps 1-3); they are still counted.
+                    // ucarp ignores these silently (docs/carp-protocol.md, 5.1 checks 1-3); they are still counted.
                     break;
                 case DropReason.WrongVhid or DropReason.WrongDestination:
                     LogDropDebug(detail ?? reason.ToString());

@@ -21,7 +21,7 @@ public interface IScriptRunner
 /// <summary>
 /// Runs queued scripts one after another on a background task (order matters: an up followed by a down
 /// must run in that order), each with a timeout, logging the exit code and every output line. Unlike
-/// ucarp, the engine keeps advertising and receiving while a script runs (ucarp blocks, spec 3.2).
+/// ucarp, the engine keeps advertising and receiving while a script runs (ucarp blocks: docs/carp-protocol.md, 8.2).
 /// </summary>
 public sealed partial class ScriptRunner : IScriptRunner, IAsyncDisposable
 {

@@ -79,7 +79,7 @@ public sealed class VhidValidator(IDataPlane dataPlane)
         }
         if (advbase == 0 && advskew == 0)
         {
-            // carp-wire-spec: a zero interval would advertise in a busy loop.
+            // docs/carp-protocol.md, 4.1: a zero interval would advertise in a busy loop.
             errors.Add("advbase", "advbase and advskew must not both be 0.");
         }
 

@@ -101,7 +101,7 @@ public sealed class CarpForgedInputTests(ITestOutputHelper output)
         injector.Send(injector.Advert(Vhid, 1, 0, Password, vip));
         await carp.WaitForLineAsync(BackupLine, s_dropLogged, fromLine);
 
-        // ucarp ignores frames shorter than 14+20+36 bytes without a word (carp-wire-spec 3.5 step 1): a drop-in
+        // ucarp ignores frames shorter than 14+20+36 bytes without a word (docs/carp-protocol.md, 5.1 check 1): a drop-in
         // must not add a WARNING line per packet (anyone on the segment could flood the log with them).
         Assert.DoesNotContain(afterTruncated, l => l.Contains("[WARNING]", StringComparison.Ordinal) || l.Contains("[ERROR]", StringComparison.Ordinal));
     }

@@ -10,7 +10,7 @@ namespace Appliance.IntegrationTests.Carp;
 [Collection(LabCollection.Name)]
 public sealed class CarpUcarpInteropTests(ITestOutputHelper output)
 {
-    /// <summary>ucarp reacts up to ~1 s late (pcap buffer, poll wake-ups: lab-notes.md).</summary>
+    /// <summary>ucarp reacts up to ~1 s late (pcap buffer, poll wake-ups: docs/namespace-lab.md, 2).</summary>
     private static readonly TimeSpan s_ucarpSlack = TimeSpan.FromSeconds(1.5);
 
     [Fact]

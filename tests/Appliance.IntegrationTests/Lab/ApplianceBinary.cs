@@ -28,7 +28,7 @@ public static class ApplianceBinary
     /// Starts <c>dotnet appliance.dll <paramref name="args"/></c> in <paramref name="node"/>'s
     /// namespace. Unless <paramref name="env"/> says otherwise, ASPNETCORE_ENVIRONMENT is
     /// Development: a built (not published) web app only serves its static web assets
-    /// (blazor.web.js) in Development (browser-tests.md, pitfall 1).
+    /// (blazor.web.js) in Development (docs/browser-tests.md, pitfall 1).
     /// </summary>
     public static LabProcess Start(
         NetworkLab lab,

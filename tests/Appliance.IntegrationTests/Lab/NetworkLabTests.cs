@@ -84,7 +84,7 @@ public sealed class NetworkLabTests
             Assert.True(ping.Succeeded, ping.ToString());
             Assert.Contains(a.Mac, lab.Run(client, "ip", "neigh", "show", vip.ToString()).StdOut, StringComparison.Ordinal);
 
-            // SIGKILL: no farewell advert, and the VIP stays on a (lab-notes). b must take over
+            // SIGKILL: no farewell advert, and the VIP stays on a (docs/namespace-lab.md, 2). b must take over
             // within master-down plus ucarp's ~1 s of poll lateness.
             var fromLine = ucarpB.LineCount;
             ucarpA.Kill();
