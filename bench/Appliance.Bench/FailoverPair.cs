@@ -12,10 +12,10 @@ namespace Appliance.Bench;
 internal sealed class FailoverPair : IAsyncDisposable
 {
     public const int Vhid = 10;
-    private static readonly TimeSpan s_probeInterval = TimeSpan.FromMilliseconds(5);
-    private static readonly TimeSpan s_probeTimeout = TimeSpan.FromMilliseconds(300);
-    private static readonly TimeSpan s_takeoverLimit = TimeSpan.FromSeconds(20);
-    private static readonly TimeSpan s_afterTakeover = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan TakeoverLimit = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan AfterTakeover = TimeSpan.FromMilliseconds(300);
 
     private readonly Daemon _daemon;
     private readonly string _tag;
@@ -66,7 +66,7 @@ internal sealed class FailoverPair : IAsyncDisposable
             lab.Run(pair.Client, "sysctl", "-q", "-w", "net.ipv4.tcp_tw_reuse=1", "net.ipv4.ip_local_port_range=1024 65000");
             await HttpResponder.StartAsync(lab, pair.Node1);
             await HttpResponder.StartAsync(lab, pair.Node2);
-            pair.Prober = new HttpProber(pair.Client.Namespace, new Uri($"http://{pair.Vip}{HttpResponder.Path}"), s_probeInterval, s_probeTimeout, TimeSpan.FromMinutes(20));
+            pair.Prober = new HttpProber(pair.Client.Namespace, new Uri($"http://{pair.Vip}{HttpResponder.Path}"), ProbeInterval, ProbeTimeout, TimeSpan.FromMinutes(20));
             pair.Prober.Start();
             pair.Capture = await Capture.StartAsync(lab, pair.Client);
             await pair.FullResetAsync();
@@ -180,9 +180,9 @@ internal sealed class FailoverPair : IAsyncDisposable
     private async Task<(ProbeGap Gap, double TakeoverMs)> MeasureAsync(long t0)
     {
         _wall0 = Capture.Now() - Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        var served = await Prober.WaitForAsync(b => b == Node2.Name, t0, s_takeoverLimit)
-            ?? throw new TimeoutException($"node2 did not answer the client within {s_takeoverLimit}");
-        await Task.Delay(s_afterTakeover);
+        var served = await Prober.WaitForAsync(b => b == Node2.Name, t0, TakeoverLimit)
+            ?? throw new TimeoutException($"node2 did not answer the client within {TakeoverLimit}");
+        await Task.Delay(AfterTakeover);
         var gap = Prober.Gap(t0, Stopwatch.GetTimestamp());
         return (gap, Stopwatch.GetElapsedTime(t0, served.SentAt).TotalMilliseconds);
     }

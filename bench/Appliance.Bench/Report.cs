@@ -6,7 +6,7 @@ namespace Appliance.Bench;
 /// <summary>bench/results.md: machine, command, versions, one table per event, footprint, jitter, notes.</summary>
 internal sealed class Report(BenchOptions options, IReadOnlyList<Daemon> daemons)
 {
-    private static readonly FailoverEvent[] s_allEvents = [.. BenchRunner.Events, FailoverEvent.Maintenance];
+    private static readonly FailoverEvent[] AllEvents = [.. BenchRunner.Events, FailoverEvent.Maintenance];
 
     public List<Trial> Trials { get; } = [];
 
@@ -31,7 +31,7 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Daemon> daemons
         sb.AppendLine(CultureInfo.InvariantCulture, $"- Versions: ucarp {Machine.Package("ucarp")}, keepalived {Machine.Package("keepalived")}, apache2 {Machine.Package("apache2")}, tcpdump {Machine.Package("tcpdump")}, .NET runtime {Environment.Version} (SDK {Machine.DotnetSdk()})");
         sb.AppendLine();
         RenderTargets(sb);
-        foreach (var ev in s_allEvents)
+        foreach (var ev in AllEvents)
         {
             RenderEvent(sb, ev);
         }

@@ -20,7 +20,7 @@ internal sealed record CreatedVhid(int Id, int Vhid, string Vip, double MasterDo
 /// </summary>
 internal sealed class ApplianceApi : IDisposable
 {
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
     private readonly NetnsSocketFactory _sockets;
     private readonly HttpClient _http;
     private readonly string _password;
@@ -39,12 +39,12 @@ internal sealed class ApplianceApi : IDisposable
     {
         try
         {
-            using var response = await _http.PostAsJsonAsync("api/auth/token", new { username = "admin", password = _password }, s_json, cancellationToken);
+            using var response = await _http.PostAsJsonAsync("api/auth/token", new { username = "admin", password = _password }, JsonOptions, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 return false;
             }
-            var body = await response.Content.ReadFromJsonAsync<JsonElement>(s_json, cancellationToken);
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(JsonOptions, cancellationToken);
             _token = body.GetProperty("token").GetString();
             return _token is not null;
         }
@@ -79,7 +79,7 @@ internal sealed class ApplianceApi : IDisposable
         {
             throw new InvalidOperationException($"POST /api/vhids on {_sockets.NamespaceName}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
         }
-        return (await response.Content.ReadFromJsonAsync<CreatedVhid>(s_json, cancellationToken))!;
+        return (await response.Content.ReadFromJsonAsync<CreatedVhid>(JsonOptions, cancellationToken))!;
     }
 
     public async Task SetMaintenanceAsync(int id, bool enabled, CancellationToken cancellationToken)
@@ -95,14 +95,14 @@ internal sealed class ApplianceApi : IDisposable
     {
         using var response = await SendAsync(HttpMethod.Get, "api/status", null, cancellationToken);
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<List<VhidStatus>>(s_json, cancellationToken))!;
+        return (await response.Content.ReadFromJsonAsync<List<VhidStatus>>(JsonOptions, cancellationToken))!;
     }
 
     public async Task<IReadOnlyList<Transition>> GetHistoryAsync(int vhid, int take, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Get, $"api/history?vhid={vhid}&take={take}", null, cancellationToken);
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<List<Transition>>(s_json, cancellationToken))!;
+        return (await response.Content.ReadFromJsonAsync<List<Transition>>(JsonOptions, cancellationToken))!;
     }
 
     /// <summary>The property names of a schema in the appliance's OpenAPI document (GET /openapi/v1.json); empty when absent.</summary>
@@ -113,7 +113,7 @@ internal sealed class ApplianceApi : IDisposable
         {
             return [];
         }
-        var document = await response.Content.ReadFromJsonAsync<JsonElement>(s_json, cancellationToken);
+        var document = await response.Content.ReadFromJsonAsync<JsonElement>(JsonOptions, cancellationToken);
         return document.TryGetProperty("components", out var components)
             && components.TryGetProperty("schemas", out var schemas)
             && schemas.TryGetProperty(schema, out var found)
@@ -137,7 +137,7 @@ internal sealed class ApplianceApi : IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
             if (body is not null)
             {
-                request.Content = JsonContent.Create(body, options: s_json);
+                request.Content = JsonContent.Create(body, options: JsonOptions);
             }
             var response = await _http.SendAsync(request, cancellationToken);
             if (response.StatusCode != HttpStatusCode.Unauthorized || attempt > 0)

@@ -14,15 +14,14 @@ namespace Appliance.Demo;
 internal sealed class CheckScenario(DemoLab demo, DemoConsole console, HttpProber prober, TransitionPrinter printer)
 {
     /// <summary>Slack for scheduling, netlink and the gratuitous ARP on a busy 2-core machine.</summary>
-    private static readonly TimeSpan s_slack = TimeSpan.FromMilliseconds(1000);
-    private static readonly TimeSpan s_settleTimeout = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan s_requestTimeout = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(1000);
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(15);
 
     private readonly List<StepResult> _results = [];
     private readonly List<string> _notes = [];
     private int _count;
 
-    public static TimeSpan RequestTimeout => s_requestTimeout;
+    public static TimeSpan RequestTimeout { get; } = TimeSpan.FromMilliseconds(500);
 
     public async Task<int> RunAsync(long configuredAt, CancellationToken cancellationToken)
     {
@@ -36,18 +35,18 @@ internal sealed class CheckScenario(DemoLab demo, DemoConsole console, HttpProbe
         await StartStepAsync(configuredAt, masterDown + masterDown, cancellationToken);
 
         // 2. node1's cable is pulled: node2 hears no adverts for master-down and takes over.
-        await StepAsync("link-down", node1, node2, masterDown + s_slack, masterDown + s_slack,
+        await StepAsync("link-down", node1, node2, masterDown + Slack, masterDown + Slack,
             () => { demo.Lab.SetLinkUp(node1.Node, false); return Task.CompletedTask; }, null, cancellationToken);
 
         // 3. The cable is back: node1 hears node2's slower adverts and preempts.
-        await StepAsync("link-up-preempt", node2, node1, s_slack, null,
+        await StepAsync("link-up-preempt", node2, node1, Slack, null,
             () => { demo.Lab.SetLinkUp(node1.Node, true); return Task.CompletedTask; }, null, cancellationToken);
 
         // 4. node1's appliance dies (SIGKILL): no bow-out; node2 takes over after master-down.
         //    node1 keeps the VIP and Apache keeps serving, so the client may see no outage at all
         //    until node2's gratuitous ARP moves it.
         string? staleVip = null;
-        await StepAsync("sigkill", node1, node2, masterDown + s_slack, masterDown + s_slack,
+        await StepAsync("sigkill", node1, node2, masterDown + Slack, masterDown + Slack,
             node1.KillApplianceAsync,
             () =>
             {
@@ -59,7 +58,7 @@ internal sealed class CheckScenario(DemoLab demo, DemoConsole console, HttpProbe
             cancellationToken, requireSingleVip: false);
 
         // 5. node1's appliance restarts: it removes the stale VIP first, joins as BACKUP, preempts.
-        await StepAsync("restart", node2, node1, s_slack, null,
+        await StepAsync("restart", node2, node1, Slack, null,
             async () =>
             {
                 node1.StartAppliance();
@@ -80,22 +79,22 @@ internal sealed class CheckScenario(DemoLab demo, DemoConsole console, HttpProbe
             cancellationToken);
 
         // 6. Graceful handover: maintenance on node1 (it advertises the bow-out pair, node2 takes over at once).
-        await StepAsync("maintenance-on", node1, node2, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500) + s_slack,
+        await StepAsync("maintenance-on", node1, node2, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500) + Slack,
             () => node1.Api.SetMaintenanceAsync(node1.VhidId, true, cancellationToken), null, cancellationToken);
 
         // 7. Maintenance off: node1 preempts again.
-        await StepAsync("maintenance-off", node2, node1, s_slack, null,
+        await StepAsync("maintenance-off", node2, node1, Slack, null,
             () => node1.Api.SetMaintenanceAsync(node1.VhidId, false, cancellationToken), null, cancellationToken);
 
         if (health is not null)
         {
             // 8. node1's Apache stops: after fall x interval failed checks node1 demotes itself, node2 serves.
-            var bound = health.DetectionTime + health.Timeout + s_slack;
+            var bound = health.DetectionTime + health.Timeout + Slack;
             await StepAsync("apache-down", node1, node2, bound, bound,
                 node1.StopApacheAsync, null, cancellationToken);
 
             // 9. Apache is back: after rise x interval node1 is healthy and preempts.
-            await StepAsync("apache-up", node2, node1, s_slack, null,
+            await StepAsync("apache-up", node2, node1, Slack, null,
                 () => { node1.StartApache(); return Task.CompletedTask; }, null, cancellationToken);
         }
 
@@ -109,8 +108,8 @@ internal sealed class CheckScenario(DemoLab demo, DemoConsole console, HttpProbe
     private async Task StartStepAsync(long configuredAt, TimeSpan bound, CancellationToken cancellationToken)
     {
         var node1 = demo.Node1;
-        var hit = await prober.WaitForAsync(b => b == node1.Name, configuredAt, bound + s_settleTimeout);
-        var problem = hit is null ? $"the client was never served by node1" : await demo.WaitForMasterAsync(node1, s_settleTimeout, cancellationToken);
+        var hit = await prober.WaitForAsync(b => b == node1.Name, configuredAt, bound + SettleTimeout);
+        var problem = hit is null ? $"the client was never served by node1" : await demo.WaitForMasterAsync(node1, SettleTimeout, cancellationToken);
         var ready = hit is null ? Stopwatch.GetElapsedTime(configuredAt) : Stopwatch.GetElapsedTime(configuredAt, hit.SentAt);
         var passed = problem is null && ready <= bound;
         await RecordAsync(new StepResult("vip-on-node1", "-", node1.Name, ready, bound, passed,
@@ -142,7 +141,7 @@ internal sealed class CheckScenario(DemoLab demo, DemoConsole console, HttpProbe
         {
             problems.Add($"{name}: {ex.Message}");
         }
-        var switchTimeout = (switchBound ?? TimeSpan.FromSeconds(10)) + s_settleTimeout;
+        var switchTimeout = (switchBound ?? TimeSpan.FromSeconds(10)) + SettleTimeout;
         var hit = await prober.WaitForAsync(b => b == to.Name, start, switchTimeout);
         TimeSpan switchedAfter;
         if (hit is null)
@@ -159,7 +158,7 @@ internal sealed class CheckScenario(DemoLab demo, DemoConsole console, HttpProbe
             }
         }
 
-        if (await demo.WaitForMasterAsync(to, s_settleTimeout, cancellationToken, requireSingleVip) is { } notSettled)
+        if (await demo.WaitForMasterAsync(to, SettleTimeout, cancellationToken, requireSingleVip) is { } notSettled)
         {
             problems.Add("not settled: " + notSettled);
         }
@@ -170,8 +169,8 @@ internal sealed class CheckScenario(DemoLab demo, DemoConsole console, HttpProbe
 
         // Let the requests around the switch finish, then measure, and make sure the client stays on the new node.
         var settledAt = Stopwatch.GetTimestamp();
-        await Task.Delay(TimeSpan.FromMilliseconds(500) + s_requestTimeout, cancellationToken);
-        var end = Stopwatch.GetTimestamp() - (long)(s_requestTimeout.TotalSeconds * Stopwatch.Frequency);
+        await Task.Delay(TimeSpan.FromMilliseconds(500) + RequestTimeout, cancellationToken);
+        var end = Stopwatch.GetTimestamp() - (long)(RequestTimeout.TotalSeconds * Stopwatch.Frequency);
         var gap = prober.Gap(start, end);
         var strays = prober.Results.Count(r => r.Succeeded && r.SentAt > settledAt && r.SentAt <= end && r.Body != to.Name);
         if (strays > 0)

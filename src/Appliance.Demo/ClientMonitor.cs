@@ -10,7 +10,7 @@ namespace Appliance.Demo;
 /// </summary>
 internal sealed class ClientMonitor : IAsyncDisposable
 {
-    private static readonly TimeSpan s_failureFlush = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan FailureFlush = TimeSpan.FromMilliseconds(250);
     private readonly DemoConsole _console;
     private readonly HttpProber _prober;
     private readonly Lock _gate = new();
@@ -116,7 +116,7 @@ internal sealed class ClientMonitor : IAsyncDisposable
 
     private async Task LoopAsync()
     {
-        using var timer = new PeriodicTimer(s_failureFlush);
+        using var timer = new PeriodicTimer(FailureFlush);
         var ticks = 0;
         try
         {

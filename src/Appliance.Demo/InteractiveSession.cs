@@ -10,7 +10,7 @@ namespace Appliance.Demo;
 internal sealed class InteractiveSession(DemoLab demo, DemoConsole console)
 {
     public const int FirstDashboardPort = 8081;
-    private static readonly TimeSpan s_restartDelay = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RestartDelay = TimeSpan.FromSeconds(5);
     private readonly List<LoopbackForwarder> _forwarders = [];
     private readonly Dictionary<DemoNode, bool> _cableUp = [];
     private bool _maintenance;
@@ -151,7 +151,7 @@ internal sealed class InteractiveSession(DemoLab demo, DemoConsole console)
                 }
                 var pid = node1.Appliance!.Pid;
                 await node1.KillApplianceAsync();
-                console.WriteLine($"demo: node1's appliance (pid {pid}) killed with SIGKILL; its VIP stays configured; restarting it in {s_restartDelay.TotalSeconds:0} s");
+                console.WriteLine($"demo: node1's appliance (pid {pid}) killed with SIGKILL; its VIP stays configured; restarting it in {RestartDelay.TotalSeconds:0} s");
                 _ = RestartLaterAsync(node1, stop);
                 break;
             case '?':
@@ -167,7 +167,7 @@ internal sealed class InteractiveSession(DemoLab demo, DemoConsole console)
     {
         try
         {
-            await Task.Delay(s_restartDelay, stop);
+            await Task.Delay(RestartDelay, stop);
             node.StartAppliance();
             console.WriteLine($"demo: {node.Name}'s appliance restarted (pid {node.Appliance!.Pid})");
             await node.Api.LoginAsync(TimeSpan.FromSeconds(60), () => "", stop);

@@ -14,7 +14,7 @@ internal static class Prerequisites
     private const string PolicyRcD = "/usr/sbin/policy-rc.d";
 
     /// <summary>Package, and the file that proves it is installed.</summary>
-    private static readonly (string Package, string File)[] s_packages =
+    private static readonly (string Package, string File)[] Packages =
     [
         ("apache2", "/usr/sbin/apache2"),
         ("iproute2", "/usr/bin/ip"),
@@ -28,7 +28,7 @@ internal static class Prerequisites
         {
             return "demo: must run as root (it creates network namespaces and runs the appliance's CARP engine): sudo ./appliance demo";
         }
-        var missing = s_packages.Where(p => !IsInstalled(p.Package, p.File)).Select(p => p.Package).ToList();
+        var missing = Packages.Where(p => !IsInstalled(p.Package, p.File)).Select(p => p.Package).ToList();
         if (missing.Count == 0)
         {
             return null;
@@ -59,7 +59,7 @@ internal static class Prerequisites
                 File.Delete(PolicyRcD);
             }
         }
-        var still = s_packages.Where(p => !IsInstalled(p.Package, p.File)).Select(p => p.Package).ToList();
+        var still = Packages.Where(p => !IsInstalled(p.Package, p.File)).Select(p => p.Package).ToList();
         return still.Count == 0 ? null : $"demo: still missing after apt-get: {string.Join(" ", still)}";
     }
 

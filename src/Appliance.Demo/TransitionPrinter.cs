@@ -10,7 +10,7 @@ namespace Appliance.Demo;
 /// </summary>
 internal sealed class TransitionPrinter : IAsyncDisposable
 {
-    private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     private readonly DemoConsole _console;
     private readonly IReadOnlyList<DemoNode> _nodes;
     private readonly Dictionary<DemoNode, long> _lastSeen = [];
@@ -52,7 +52,7 @@ internal sealed class TransitionPrinter : IAsyncDisposable
 
     private async Task LoopAsync()
     {
-        using var timer = new PeriodicTimer(s_pollInterval);
+        using var timer = new PeriodicTimer(PollInterval);
         try
         {
             do

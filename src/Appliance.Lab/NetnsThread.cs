@@ -13,7 +13,7 @@ namespace Appliance.Lab;
 /// </summary>
 public static class NetnsThread
 {
-    private static readonly TimeSpan s_defaultTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Runs <paramref name="func"/> in namespace <paramref name="namespaceName"/> and returns its result.</summary>
     public static T Run<T>(string namespaceName, Func<T> func, TimeSpan? timeout = null)
@@ -51,7 +51,7 @@ public static class NetnsThread
             Name = $"netns {namespaceName}",
         };
         thread.Start();
-        var limit = timeout ?? s_defaultTimeout;
+        var limit = timeout ?? DefaultTimeout;
         if (!thread.Join(limit))
         {
             throw new TimeoutException($"Delegate in namespace {namespaceName} did not finish within {limit}.");

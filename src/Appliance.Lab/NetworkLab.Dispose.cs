@@ -6,7 +6,7 @@ namespace Appliance.Lab;
 
 public sealed partial class NetworkLab
 {
-    private static readonly TimeSpan s_exitWait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(5);
 
     /// <summary>Kills every process, deletes every namespace and the work directory. Never throws.</summary>
     public void Dispose()
@@ -66,7 +66,7 @@ public sealed partial class NetworkLab
         var clock = Stopwatch.StartNew();
         foreach (var process in processes)
         {
-            var left = s_exitWait - clock.Elapsed;
+            var left = ExitWait - clock.Elapsed;
             Try($"wait for {process.Pid}", () =>
             {
                 if (!process.HasExited && left > TimeSpan.Zero)
@@ -90,10 +90,10 @@ public sealed partial class NetworkLab
             _ = LibC.kill(pid, LibC.SIGKILL);
         }
 
-        // Orphans are reaped by PID 1, about 1.3 s late here (lab-notes): wait, bounded, until
+        // Orphans are reaped by PID 1, about 1.3 s late here (docs/namespace-lab.md, 1): wait, bounded, until
         // each is gone or a zombie (a zombie no longer holds its namespace).
         var clock = Stopwatch.StartNew();
-        while (pids.Any(IsAlive) && clock.Elapsed < s_exitWait)
+        while (pids.Any(IsAlive) && clock.Elapsed < ExitWait)
         {
             Thread.Sleep(50);
         }

@@ -12,7 +12,7 @@ public sealed partial class NetworkLab
     /// Runs <c>ip netns exec &lt;node ns&gt; command…</c> to completion (default timeout 20 s;
     /// killed and <see cref="TimeoutException"/> after it).
     /// </summary>
-    public LabCommandResult Run(LabNode node, params string[] command) => Run(node, s_commandTimeout, command);
+    public LabCommandResult Run(LabNode node, params string[] command) => Run(node, CommandTimeout, command);
 
     /// <inheritdoc cref="Run(LabNode, string[])"/>
     public LabCommandResult Run(LabNode node, TimeSpan timeout, params string[] command)

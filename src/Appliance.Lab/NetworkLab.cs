@@ -30,8 +30,8 @@ public sealed partial class NetworkLab : IDisposable, IAsyncDisposable
     /// <summary>Owner files for live labs, so scripts/test only removes namespaces of dead runs.</summary>
     internal const string OwnerDirectory = "/run/appliance-lab";
 
-    private static readonly TimeSpan s_commandTimeout = TimeSpan.FromSeconds(20);
-    private static readonly TimeSpan s_linkUpTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan LinkUpTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Lock _gate = new();
     private readonly List<string> _namespaces = [];
@@ -169,7 +169,7 @@ public sealed partial class NetworkLab : IDisposable, IAsyncDisposable
             _nodes.Add(node);
         }
 
-        WaitForLinkUp(node, s_linkUpTimeout);
+        WaitForLinkUp(node, LinkUpTimeout);
         return node;
     }
 
@@ -216,7 +216,7 @@ public sealed partial class NetworkLab : IDisposable, IAsyncDisposable
         }
     }
 
-    private static LabCommandResult Ip(params string[] args) => Exec("ip", args, s_commandTimeout);
+    private static LabCommandResult Ip(params string[] args) => Exec("ip", args, CommandTimeout);
 
     private static LabCommandResult IpChecked(params string[] args)
     {

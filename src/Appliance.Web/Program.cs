@@ -7,19 +7,19 @@ using Appliance.Web.Hosting;
 // `import` (a ucarp config into the store), `demo` (the two-node failover demo).
 if (args is ["carp", .. var rest])
 {
-    return await CarpCommand.RunAsync(rest, new LinuxDataPlane());
+    return await CarpCommand.RunAsync(rest, new LinuxDataPlane()).ConfigureAwait(false);
 }
 if (args is ["serve", .. var serveArgs])
 {
-    return await ServeCommand.RunAsync(serveArgs);
+    return await ServeCommand.RunAsync(serveArgs).ConfigureAwait(false);
 }
 if (args is ["import", .. var importArgs])
 {
-    return await ImportCommand.RunAsync(importArgs, Console.Out, Console.Error);
+    return await ImportCommand.RunAsync(importArgs, Console.Out, Console.Error).ConfigureAwait(false);
 }
 if (args is ["demo", .. var demoArgs] && OperatingSystem.IsLinux())
 {
-    return await DemoCommand.RunAsync(demoArgs);
+    return await DemoCommand.RunAsync(demoArgs).ConfigureAwait(false);
 }
 Console.Error.WriteLine("""
     usage: appliance serve [--urls URLS] [--data DIR]     the web appliance (dashboard, REST API, engine)

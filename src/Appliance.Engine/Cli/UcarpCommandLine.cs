@@ -19,7 +19,7 @@ public sealed record CarpGlobalOptions
 public sealed record CarpCommandLine(CarpGlobalOptions Global, IReadOnlyList<VhidConfig> Vhids);
 
 /// <summary>
-/// ucarp 1.5.2's command line (carp-wire-spec section 4), parsed the way GNU getopt_long does: long options
+/// ucarp 1.5.2's command line (docs/carp-protocol.md, 10.1), parsed the way GNU getopt_long does: long options
 /// by unambiguous prefix, <c>--opt=value</c> or <c>--opt value</c>, bundled short flags (<c>-Pz</c>) and
 /// attached values (<c>-v42</c>). Extensions: <c>--next</c> starts another VHID group in the same process,
 /// <c>--config FILE</c> reads one group per line, <c>--manage-vip</c> makes the engine add and remove the

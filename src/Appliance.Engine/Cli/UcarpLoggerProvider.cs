@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Appliance.Engine.Cli;
 
 /// <summary>
-/// ucarp's log format (carp-wire-spec section 4): on the terminal
+/// ucarp's log format (docs/carp-protocol.md, 10.2): on the terminal
 /// <c>2026-11-26T10:00:00.123456: [WARNING] Switching to state: MASTER</c> (WARNING and ERROR on stderr,
 /// the rest on stdout), and to syslog as <c>appliance[pid]: [WARNING] ...</c> with the level as priority.
 /// With several VHIDs in one process each line names its VHID: <c>[eth0/42] ...</c>.

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Appliance.Engine.Diagnostics;
 using Appliance.Engine.StateMachine;
 using Appliance.Engine.Transport;
 using Microsoft.Extensions.Logging;
@@ -241,6 +242,6 @@ public sealed partial class CarpEngine : ICarpEngine, IAsyncDisposable
         }
     }
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Error, Message = "VHID {Key} could not start: {Error}")]
+    [LoggerMessage(EventId = LogEventIds.EngineHosting + 20, Level = LogLevel.Error, Message = "VHID {Key} could not start: {Error}")]
     private partial void LogStartFailed(string key, string error);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Appliance.Engine.Diagnostics;
 using Appliance.Engine.Protocol;
 using Appliance.Engine.Scripts;
 using Appliance.Engine.StateMachine;
@@ -196,7 +197,7 @@ public sealed partial class CarpInstance : IAsyncDisposable
             switch (reason)
             {
                 case DropReason.OwnPacket or DropReason.NotCarp or DropReason.Truncated:
-                    // ucarp ignores these silently (spec 3.5 steps 1-3); they are still counted.
+                    // ucarp ignores these silently (docs/carp-protocol.md, 5.1 checks 1-3); they are still counted.
                     break;
                 case DropReason.WrongVhid or DropReason.WrongDestination:
                     LogDropDebug(detail ?? reason.ToString());
@@ -238,7 +239,7 @@ public sealed partial class CarpInstance : IAsyncDisposable
                 OnTransition(t);
                 break;
             case CarpEffect.Log l:
-                _logger.Log(l.Level, new EventId(200, "Carp"), "{Message}", l.Message);
+                LogCarp(l.Level, l.Message);
                 break;
             case CarpEffect.Stopped:
                 _stopped.TrySetResult();
@@ -352,37 +353,43 @@ public sealed partial class CarpInstance : IAsyncDisposable
 
     private void PublishStatus() => _publish(new EngineEvent.StatusChanged(Status()));
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Switching to state: {State}")]
+    [LoggerMessage(EventId = LogEventIds.EngineHosting + 1, Level = LogLevel.Warning, Message = "Switching to state: {State}")]
     private partial void LogSwitching(string state);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "{Detail}")]
+    [LoggerMessage(EventId = LogEventIds.EngineHosting + 2, Level = LogLevel.Warning, Message = "{Detail}")]
     private partial void LogDrop(string detail);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "{Detail}")]
+    [LoggerMessage(EventId = LogEventIds.EngineHosting + 3, Level = LogLevel.Debug, Message = "{Detail}")]
     private partial void LogDropDebug(string detail);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "write() has failed: {Error}")]
+    [LoggerMessage(EventId = LogEventIds.EngineHosting + 4, Level = LogLevel.Warning, Message = "write() has failed: {Error}")]
     private partial void LogWriteFailed(string error);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "write() error #{Count}")]
+    [LoggerMessage(EventId = LogEventIds.EngineHosting + 5, Level = LogLevel.Error, Message = "write() error #{Count}")]
     private partial void LogWriteError(long count);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "write() in garp: {Error}")]
+    [LoggerMessage(EventId = LogEventIds.EngineHosting + 6, Level = LogLevel.Error, Message = "write() in garp: {Error}")]
     private partial void LogGarpFailed(string error);
 
-    // ucarp's exact words, "Warning:" included (admins grep for them), so not a [LoggerMessage].
-    private void LogNoScript(string direction) =>
-        _logger.Log(LogLevel.Warning, new EventId(7, "NoScript"), "Warning: no script called when going {Direction}", direction);
+    // ucarp's exact words, "Warning:" included (admins grep for them), which SYSLIB1012 would strip.
+#pragma warning disable SYSLIB1012
+    [LoggerMessage(EventId = LogEventIds.EngineHosting + 7, Level = LogLevel.Warning, Message = "Warning: no script called when going {Direction}")]
+    private partial void LogNoScript(string direction);
+#pragma warning restore SYSLIB1012
 
-    [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "Unable to {Action} VIP {Vip}: {Error}")]
+    [LoggerMessage(EventId = LogEventIds.EngineHosting + 8, Level = LogLevel.Error, Message = "Unable to {Action} VIP {Vip}: {Error}")]
     private partial void LogVipFailed(string action, IPAddress vip, string error);
 
-    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Removed VIP {Vip} from {Interface}: left configured by an earlier run")]
+    [LoggerMessage(EventId = LogEventIds.EngineHosting + 9, Level = LogLevel.Warning, Message = "Removed VIP {Vip} from {Interface}: left configured by an earlier run")]
     private partial void LogRemovedStaleVip(IPAddress vip, string @interface);
 
-    [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Handling a received packet failed")]
+    [LoggerMessage(EventId = LogEventIds.EngineHosting + 11, Level = LogLevel.Error, Message = "Handling a received packet failed")]
     private partial void LogPacketFailed(Exception exception);
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Graceful stop did not complete in time; closing anyway")]
+    [LoggerMessage(EventId = LogEventIds.EngineHosting + 10, Level = LogLevel.Warning, Message = "Graceful stop did not complete in time; closing anyway")]
     private partial void LogStopTimedOut();
+
+    /// <summary>A line of the state machine's, at the level it chose.</summary>
+    [LoggerMessage(EventId = LogEventIds.EngineHosting + 12, EventName = "Carp", Message = "{Message}")]
+    private partial void LogCarp(LogLevel level, string message);
 }

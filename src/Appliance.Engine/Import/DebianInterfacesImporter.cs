@@ -3,7 +3,7 @@ using Appliance.Engine.StateMachine;
 namespace Appliance.Engine.Import;
 
 /// <summary>
-/// Debian's <c>/etc/network/interfaces</c> (carp-wire-spec section 5): each <c>iface</c> stanza with
+/// Debian's <c>/etc/network/interfaces</c> (docs/carp-protocol.md, 10.3): each <c>iface</c> stanza with
 /// <c>ucarp-vid</c>, <c>ucarp-vip</c> and <c>ucarp-password</c> is one VHID, as the <c>if-up.d/ucarp</c> hook
 /// would start it; the <c>IF:ucarp</c> alias stanza gives the VIP's netmask.
 /// </summary>

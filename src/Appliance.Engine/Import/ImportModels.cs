@@ -26,7 +26,7 @@ public enum UcarpConfigFormat
 {
     /// <summary>Shell variables (<c>UCARP_VHID=3</c>), one VHID per file, as in /etc/ucarp/ucarp.conf.</summary>
     ShellVariables,
-    /// <summary>Debian ifupdown <c>/etc/network/interfaces</c> with <c>ucarp-*</c> options (carp-wire-spec section 5).</summary>
+    /// <summary>Debian ifupdown <c>/etc/network/interfaces</c> with <c>ucarp-*</c> options (docs/carp-protocol.md, 10.3).</summary>
     DebianInterfaces,
 }
 

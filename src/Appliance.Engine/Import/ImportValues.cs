@@ -54,7 +54,7 @@ internal static class ImportValues
         _ => null,
     };
 
-    /// <summary>The Debian hook's rule (carp-wire-spec section 5): true unless the value starts with no, off, false or 0.</summary>
+    /// <summary>The Debian hook's rule (docs/carp-protocol.md, 10.3): true unless the value starts with no, off, false or 0.</summary>
     public static bool DebianTruth(string text) =>
         !(text.StartsWith("no", StringComparison.Ordinal) || text.StartsWith("off", StringComparison.Ordinal)
           || text.StartsWith("false", StringComparison.Ordinal) || text.StartsWith('0'));

@@ -7,7 +7,7 @@ using System.Text;
 namespace Appliance.Engine.Protocol;
 
 /// <summary>
-/// CARP HMAC-SHA1 exactly as ucarp computes it (carp-wire-spec 2): key = raw password bytes,
+/// CARP HMAC-SHA1 exactly as ucarp computes it (docs/carp-protocol.md, 3 Authentication): key = raw password bytes,
 /// message = 0x02 0x01 vhid VIP(4) counter(8, big-endian as on the wire).
 /// </summary>
 public sealed class CarpAuthenticator

@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 namespace Appliance.Engine.Protocol;
 
 /// <summary>
-/// The CARP advert as ucarp 1.5.2 writes and checks it (carp-wire-spec 1 and 3.5). Pure: spans in, values out.
+/// The CARP advert as ucarp 1.5.2 writes and checks it (docs/carp-protocol.md, 2 On the wire and 5.1 Receive checks). Pure: spans in, values out.
 /// </summary>
 public static class CarpCodec
 {
@@ -45,7 +45,7 @@ public static class CarpCodec
     }
 
     /// <summary>
-    /// Writes the whole 70-byte frame as ucarp sends it through AF_PACKET (carp-wire-spec 1.1):
+    /// Writes the whole 70-byte frame as ucarp sends it through AF_PACKET (docs/carp-protocol.md, 2.1 Frame):
     /// destination 01:00:5e + low 23 bits of the group (ff:ff:ff:ff:ff:ff with --nomcast; the IP
     /// destination stays the group), the given source MAC, 0x0800, the IPv4 header, the CARP header.
     /// </summary>
@@ -94,7 +94,7 @@ public static class CarpCodec
 
     /// <summary>
     /// Validates an IPv4 packet (header included, as a raw socket delivers it) in ucarp's order
-    /// (carp-wire-spec 3.5). On false, <paramref name="reason"/> says why and <paramref name="detail"/>
+    /// (docs/carp-protocol.md, 5.1). On false, <paramref name="reason"/> says why and <paramref name="detail"/>
     /// carries ucarp's log text where ucarp logs one. On true, <paramref name="reason"/> is meaningless.
     /// Type, authlen, pad, trailing bytes and the IP total length are not checked, as in ucarp.
     /// </summary>

@@ -1,7 +1,7 @@
 namespace Appliance.Engine.Protocol;
 
 /// <summary>
-/// Why a received packet was not acted on, in ucarp's order of checks (carp-wire-spec 3.5).
+/// Why a received packet was not acted on, in ucarp's order of checks (docs/carp-protocol.md, 5.1 Receive checks).
 /// Counted per VHID and shown in the API and metrics.
 /// </summary>
 public enum DropReason

@@ -4,7 +4,7 @@ using System.Net;
 namespace Appliance.Engine.Protocol;
 
 /// <summary>
-/// The 42-byte gratuitous ARP ucarp sends (carp-wire-spec 3.7): broadcast, ARP request, sender and
+/// The 42-byte gratuitous ARP ucarp sends (docs/carp-protocol.md, 6.6 Gratuitous ARP): broadcast, ARP request, sender and
 /// target both (mac, vip) — the target MAC is the real MAC, not zero. No padding.
 /// </summary>
 public static class GratuitousArp

@@ -3,7 +3,7 @@ using System.Net;
 
 namespace Appliance.Engine.Protocol;
 
-/// <summary>The 20-byte IPv4 header ucarp puts on every advert (carp-wire-spec 1.2).</summary>
+/// <summary>The 20-byte IPv4 header ucarp puts on every advert (docs/carp-protocol.md, 2.2 IPv4 header).</summary>
 public static class Ipv4Header
 {
     public const int Length = 20;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Appliance.Engine.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Appliance.Engine.Scripts;
@@ -21,7 +22,7 @@ public interface IScriptRunner
 /// <summary>
 /// Runs queued scripts one after another on a background task (order matters: an up followed by a down
 /// must run in that order), each with a timeout, logging the exit code and every output line. Unlike
-/// ucarp, the engine keeps advertising and receiving while a script runs (ucarp blocks, spec 3.2).
+/// ucarp, the engine keeps advertising and receiving while a script runs (ucarp blocks: docs/carp-protocol.md, 8.2).
 /// </summary>
 public sealed partial class ScriptRunner : IScriptRunner, IAsyncDisposable
 {
@@ -130,24 +131,24 @@ public sealed partial class ScriptRunner : IScriptRunner, IAsyncDisposable
         return process.ExitCode;
     }
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Spawning [{CommandLine}]")]
+    [LoggerMessage(EventId = LogEventIds.EngineScripts + 1, Level = LogLevel.Warning, Message = "Spawning [{CommandLine}]")]
     private partial void LogSpawning(string commandLine);
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Unable to exec {CommandLine}: {Error}")]
+    [LoggerMessage(EventId = LogEventIds.EngineScripts + 2, Level = LogLevel.Error, Message = "Unable to exec {CommandLine}: {Error}")]
     private partial void LogExecFailed(string commandLine, string error);
 
-    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Script [{CommandLine}] exited with status {ExitCode} after {Milliseconds:F0} ms")]
+    [LoggerMessage(EventId = LogEventIds.EngineScripts + 3, Level = LogLevel.Information, Message = "Script [{CommandLine}] exited with status {ExitCode} after {Milliseconds:F0} ms")]
     private partial void LogFinished(string commandLine, int exitCode, double milliseconds);
 
-    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Script [{CommandLine}] exited with status {ExitCode} after {Milliseconds:F0} ms")]
+    [LoggerMessage(EventId = LogEventIds.EngineScripts + 4, Level = LogLevel.Warning, Message = "Script [{CommandLine}] exited with status {ExitCode} after {Milliseconds:F0} ms")]
     private partial void LogFailed(string commandLine, int exitCode, double milliseconds);
 
-    [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "Script [{CommandLine}] killed after the {Seconds} s timeout")]
+    [LoggerMessage(EventId = LogEventIds.EngineScripts + 5, Level = LogLevel.Error, Message = "Script [{CommandLine}] killed after the {Seconds} s timeout")]
     private partial void LogTimedOut(string commandLine, double seconds);
 
-    [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "{Script}: {Line}")]
+    [LoggerMessage(EventId = LogEventIds.EngineScripts + 6, Level = LogLevel.Information, Message = "{Script}: {Line}")]
     private partial void LogOutput(string script, string line);
 
-    [LoggerMessage(EventId = 106, Level = LogLevel.Error, Message = "Script completion callback failed")]
+    [LoggerMessage(EventId = LogEventIds.EngineScripts + 7, Level = LogLevel.Error, Message = "Script completion callback failed")]
     private partial void LogCallbackFailed(Exception exception);
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Appliance.Engine.StateMachine;
 
 /// <summary>
-/// The CARP state machine of one VHID with ucarp's semantics (carp-wire-spec section 3), plus the
+/// The CARP state machine of one VHID with ucarp's semantics (docs/carp-protocol.md, 6 State machine), plus the
 /// BSD bow-out on graceful exits. Synchronous and lock-owned: every input runs under the lock, collects
 /// its effects as data and hands them to the sink in order, still under the lock, so that effects of two
 /// inputs (a timer and a received advert) can never interleave. The sink must not block. Timers come
@@ -120,7 +120,7 @@ public sealed partial class CarpStateMachine : IDisposable
             {
                 return;
             }
-            // ucarp adopts the counter of every valid advert, in any state (spec 2.3).
+            // ucarp adopts the counter of every valid advert, in any state (docs/carp-protocol.md, 3.3 Counter).
             _counter = counter;
             _initCounter = false;
             if (!_linkUp)
@@ -400,7 +400,7 @@ public sealed partial class CarpStateMachine : IDisposable
                 return;
             }
             fx.Add(NextAdvert());
-            // ucarp: a delayed gratuitous ARP right after the 3rd advert as MASTER (spec 3.7).
+            // ucarp: a delayed gratuitous ARP right after the 3rd advert as MASTER (docs/carp-protocol.md, 6.6).
             if (_delayedArp > 0 && --_delayedArp == 0)
             {
                 fx.Add(new CarpEffect.SendGratuitousArp());
@@ -454,7 +454,7 @@ public sealed partial class CarpStateMachine : IDisposable
     private void BecomeMaster(List<CarpEffect> fx, TransitionCause cause)
     {
         _masterDownTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        // ucarp order (spec 3.4): log, upscript, gratuitous ARP, advert, then adverts every interval.
+        // ucarp order (docs/carp-protocol.md, 6.2): log, upscript, gratuitous ARP, advert, then adverts every interval.
         SetState(fx, CarpState.Master, cause, runScripts: true);
         fx.Add(new CarpEffect.SendGratuitousArp());
         fx.Add(NextAdvert());
@@ -477,7 +477,7 @@ public sealed partial class CarpStateMachine : IDisposable
     {
         if (_initCounter)
         {
-            // ucarp: a fresh random counter for every advert until a valid advert is heard (spec 2.3).
+            // ucarp: a fresh random counter for every advert until a valid advert is heard (docs/carp-protocol.md, 3.3).
             Span<byte> random = stackalloc byte[8];
             RandomNumberGenerator.Fill(random);
             _counter = BinaryPrimitives.ReadUInt64BigEndian(random);
@@ -520,7 +520,7 @@ public sealed partial class CarpStateMachine : IDisposable
 
     /// <summary>
     /// ucarp compares source addresses as the raw s_addr read as a host integer; on x86 (little-endian)
-    /// that is the last octet first (spec 3.5 tie-break quirk). We do the same so mixed clusters agree.
+    /// that is the last octet first (docs/carp-protocol.md, 6.5 Tie-break). We do the same so mixed clusters agree.
     /// </summary>
     internal static uint TieKey(IPAddress address)
     {

@@ -1,7 +1,7 @@
 namespace Appliance.Engine.StateMachine;
 
 /// <summary>
-/// Interval arithmetic (carp-wire-spec section 3.1). All values are whole microseconds, computed
+/// Interval arithmetic (docs/carp-protocol.md, 4 Timers). All values are whole microseconds, computed
 /// with integer division exactly as ucarp does so that priorities compare the same on both sides.
 /// </summary>
 public static class CarpTiming

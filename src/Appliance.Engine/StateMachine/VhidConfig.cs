@@ -38,6 +38,6 @@ public sealed record VhidConfig
 public static class CarpDefaults
 {
     public static readonly IPAddress MulticastGroup = IPAddress.Parse("224.0.0.18");
-    /// <summary>ucarp's limit (spec 2.1); the authenticator enforces it.</summary>
+    /// <summary>ucarp's limit (docs/carp-protocol.md, 3.1 Key); the authenticator enforces it.</summary>
     public const int MaxPasswordBytes = Protocol.CarpAuthenticator.MaxPasswordBytes;
 }

@@ -20,7 +20,7 @@ public interface IDataPlane
     /// <summary>True when the interface has this IPv4 address.</summary>
     bool HasAddress(string interfaceName, IPAddress address);
 
-    /// <summary>Sends one gratuitous ARP for <paramref name="address"/> from the interface's MAC (carp-wire-spec 3.7).</summary>
+    /// <summary>Sends one gratuitous ARP for <paramref name="address"/> from the interface's MAC (docs/carp-protocol.md, 6.6).</summary>
     void SendGratuitousArp(string interfaceName, IPAddress address);
 
     /// <summary>Interface index, or null when it does not exist.</summary>

@@ -65,13 +65,13 @@ public static class AuthApi
             return TypedResults.LocalRedirect("/login?error=1&returnUrl=" + Uri.EscapeDataString(target));
         }
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, username!)], AuthSchemes.Cookie);
-        await context.SignInAsync(AuthSchemes.Cookie, new ClaimsPrincipal(identity));
+        await context.SignInAsync(AuthSchemes.Cookie, new ClaimsPrincipal(identity)).ConfigureAwait(false);
         return TypedResults.LocalRedirect(target);
     }
 
     public static async Task<RedirectHttpResult> Logout([FromForm] string? returnUrl, HttpContext context)
     {
-        await context.SignOutAsync(AuthSchemes.Cookie);
+        await context.SignOutAsync(AuthSchemes.Cookie).ConfigureAwait(false);
         return TypedResults.LocalRedirect("/login");
     }
 

@@ -44,7 +44,7 @@ public static class ImportApi
             return ApiResults.Invalid(errors.ToDictionary());
         }
         var parsed = UcarpConfigImporter.Parse(request.Text!, sourceName);
-        var outcome = await vhids.ImportAsync(parsed, user.Actor(), applyLive: true, cancellationToken);
+        var outcome = await vhids.ImportAsync(parsed, user.Actor(), applyLive: true, cancellationToken).ConfigureAwait(false);
         var response = new ImportResponse(outcome.Created.Select(v => v.Id).ToList(), outcome.Messages, outcome.Skipped, outcome.Summary);
         if (outcome.Created.Count == 0)
         {

@@ -28,7 +28,7 @@ public static class VhidApi
     public static async Task<Results<Created<VhidDto>, ValidationProblem>> Create(
         VhidInput input, VhidService vhids, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var result = await vhids.CreateAsync(input, user.Actor(), cancellationToken);
+        var result = await vhids.CreateAsync(input, user.Actor(), cancellationToken).ConfigureAwait(false);
         return result.Status == ServiceStatus.Ok
             ? TypedResults.Created($"/api/vhids/{result.Value!.Id}", result.Value)
             : ApiResults.Invalid(result.Errors);
@@ -36,18 +36,18 @@ public static class VhidApi
 
     public static async Task<Results<Ok<VhidDto>, NotFound, ValidationProblem>> Update(
         int id, VhidInput input, VhidService vhids, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        ToResult(await vhids.UpdateAsync(id, input, user.Actor(), cancellationToken));
+        ToResult(await vhids.UpdateAsync(id, input, user.Actor(), cancellationToken).ConfigureAwait(false));
 
     public static async Task<Results<NoContent, NotFound>> Delete(int id, VhidService vhids, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        await vhids.DeleteAsync(id, user.Actor(), cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+        await vhids.DeleteAsync(id, user.Actor(), cancellationToken).ConfigureAwait(false) ? TypedResults.NoContent() : TypedResults.NotFound();
 
     public static async Task<Results<Ok<VhidDto>, NotFound, ValidationProblem>> EnterMaintenance(
         int id, VhidService vhids, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        ToResult(await vhids.SetMaintenanceAsync(id, true, user.Actor(), cancellationToken));
+        ToResult(await vhids.SetMaintenanceAsync(id, true, user.Actor(), cancellationToken).ConfigureAwait(false));
 
     public static async Task<Results<Ok<VhidDto>, NotFound, ValidationProblem>> LeaveMaintenance(
         int id, VhidService vhids, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        ToResult(await vhids.SetMaintenanceAsync(id, false, user.Actor(), cancellationToken));
+        ToResult(await vhids.SetMaintenanceAsync(id, false, user.Actor(), cancellationToken).ConfigureAwait(false));
 
     private static Results<Ok<VhidDto>, NotFound, ValidationProblem> ToResult(ServiceResult<VhidDto> result) => result.Status switch
     {

@@ -18,17 +18,17 @@ public static class ImportCommand
     {
         if (!TryParse(args, out var file, out var data, out var problem))
         {
-            await error.WriteLineAsync(problem);
+            await error.WriteLineAsync(problem).ConfigureAwait(false);
             return 1;
         }
         string text;
         try
         {
-            text = await File.ReadAllTextAsync(file);
+            text = await File.ReadAllTextAsync(file).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            await error.WriteLineAsync($"import: cannot read {file}: {ex.Message}");
+            await error.WriteLineAsync($"import: cannot read {file}: {ex.Message}").ConfigureAwait(false);
             return 1;
         }
         ApplianceWebApplication app;
@@ -45,19 +45,19 @@ public static class ImportCommand
         {
             foreach (var message in ex.Errors)
             {
-                await error.WriteLineAsync("appliance: invalid configuration: " + message);
+                await error.WriteLineAsync("appliance: invalid configuration: " + message).ConfigureAwait(false);
             }
             return 1;
         }
         await using (app)
         {
             var parsed = UcarpConfigImporter.Parse(text, Path.GetFileName(file));
-            var outcome = await app.Services.GetRequiredService<VhidService>().ImportAsync(parsed, "import (cli)", applyLive: false, CancellationToken.None);
+            var outcome = await app.Services.GetRequiredService<VhidService>().ImportAsync(parsed, "import (cli)", applyLive: false, CancellationToken.None).ConfigureAwait(false);
             foreach (var line in outcome.Messages.OrderBy(m => m.Line == 0 ? int.MaxValue : m.Line))
             {
-                await output.WriteLineAsync(line.Formatted);
+                await output.WriteLineAsync(line.Formatted).ConfigureAwait(false);
             }
-            await output.WriteLineAsync(outcome.Summary);
+            await output.WriteLineAsync(outcome.Summary).ConfigureAwait(false);
             return outcome.Created.Count == 0 || outcome.HasErrors ? 1 : 0;
         }
     }

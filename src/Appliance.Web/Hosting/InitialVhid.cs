@@ -24,8 +24,8 @@ public sealed class InitialVhid
     public const string CheckHttp = "APPLIANCE_CHECK_HTTP";
     public const string CheckName = "http";
 
-    private static readonly string[] s_required = [Interface, Vhid, Vip, Password];
-    private static readonly string[] s_all = [Interface, Vhid, Vip, Password, SrcIp, AdvBase, AdvSkew, DeadRatio, Preempt, CheckHttp];
+    private static readonly string[] RequiredNames = [Interface, Vhid, Vip, Password];
+    private static readonly string[] AllNames = [Interface, Vhid, Vip, Password, SrcIp, AdvBase, AdvSkew, DeadRatio, Preempt, CheckHttp];
 
     private InitialVhid(VhidInput? input, IReadOnlyList<string> errors, IReadOnlyList<string> ignored)
     {
@@ -46,7 +46,7 @@ public sealed class InitialVhid
     public static InitialVhid Prepare(IConfiguration configuration, IApplianceStore store, VhidValidator validator)
     {
         string? Get(string name) => EnvironmentSettings.NonEmpty(configuration[name]);
-        var set = s_all.Where(n => Get(n) is not null).ToList();
+        var set = AllNames.Where(n => Get(n) is not null).ToList();
         if (set.Count == 0)
         {
             return new InitialVhid(null, [], []);
@@ -57,10 +57,10 @@ public sealed class InitialVhid
             return new InitialVhid(null, [], set);
         }
         var errors = new List<string>();
-        var missing = s_required.Where(n => Get(n) is null).ToList();
+        var missing = RequiredNames.Where(n => Get(n) is null).ToList();
         if (missing.Count > 0)
         {
-            errors.Add($"{string.Join(", ", missing)} not set: the initial VHID needs {string.Join(", ", s_required)} "
+            errors.Add($"{string.Join(", ", missing)} not set: the initial VHID needs {string.Join(", ", RequiredNames)} "
                 + $"(set: {string.Join(", ", set)}); set all four, or none.");
             return new InitialVhid(null, errors, []);
         }

@@ -7,7 +7,7 @@ public static class ServeCommand
     {
         if (!ServeArguments.TryParse(args, out var arguments, out var error))
         {
-            await Console.Error.WriteLineAsync(error);
+            await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
             return 1;
         }
         ApplianceWebApplication app;
@@ -19,14 +19,14 @@ public static class ServeCommand
         {
             foreach (var message in ex.Errors)
             {
-                await Console.Error.WriteLineAsync("appliance: invalid configuration: " + message);
+                await Console.Error.WriteLineAsync("appliance: invalid configuration: " + message).ConfigureAwait(false);
             }
             return 1;
         }
         await using (app)
         {
-            await app.StartAsync();
-            await app.WaitForShutdownAsync();
+            await app.StartAsync().ConfigureAwait(false);
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
         }
         return 0;
     }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Appliance.Engine.Diagnostics;
 using Appliance.Engine.Health;
 using Appliance.Engine.Hosting;
 using Appliance.Engine.StateMachine;
@@ -136,9 +137,9 @@ public sealed partial class HealthService : IDisposable
         }
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "{Key}: stored check skipped: {Error}")]
+    [LoggerMessage(EventId = LogEventIds.WebServices + 21, Level = LogLevel.Error, Message = "{Key}: stored check skipped: {Error}")]
     private partial void LogInvalidCheck(string key, string error);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "{Key}: could not record a demotion in the history")]
+    [LoggerMessage(EventId = LogEventIds.WebServices + 22, Level = LogLevel.Error, Message = "{Key}: could not record a demotion in the history")]
     private partial void LogRecordFailed(Exception exception, string key);
 }

@@ -1,7 +1,9 @@
+using Appliance.Engine.Diagnostics;
+
 namespace Appliance.Web.Services;
 
 public sealed partial class StateFeed
 {
-    [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "A state feed subscriber threw")]
+    [LoggerMessage(EventId = LogEventIds.WebServices + 10, Level = LogLevel.Warning, Message = "A state feed subscriber threw")]
     private partial void LogHandlerFailed(Exception exception);
 }

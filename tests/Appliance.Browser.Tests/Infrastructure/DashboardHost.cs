@@ -10,7 +10,7 @@ namespace Appliance.Browser.Tests.Infrastructure;
 /// <summary>
 /// The real appliance (real engine, real Kestrel on 127.0.0.1:0, a LiteDB file in a temp directory) over
 /// the in-memory data plane, in the Development environment so the static web assets are served from
-/// the build (browser-tests.md, pitfall 1).
+/// the build (docs/browser-tests.md, pitfall 1).
 /// </summary>
 public sealed class DashboardHost : IAsyncDisposable
 {

@@ -5,7 +5,7 @@ namespace Appliance.Engine.Tests.Import;
 
 public sealed class DebianInterfacesImportTests
 {
-    // README.Debian's layout (carp-wire-spec section 5) on the seed host, with a second VHID on eth1.
+    // README.Debian's layout (docs/carp-protocol.md, 10.3) on the seed host, with a second VHID on eth1.
     private const string SeedInterfaces = """
         # /etc/network/interfaces
         source /etc/network/interfaces.d/*

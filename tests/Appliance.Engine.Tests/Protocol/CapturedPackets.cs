@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Appliance.Engine.Tests.Protocol;
 
-/// <summary>Frames captured from ucarp 1.5.2 with tcpdump (carp-wire-spec 7), with the parameters that produced them.</summary>
+/// <summary>Frames captured from ucarp 1.5.2 with tcpdump (docs/carp-protocol.md, 7 Captured packets), with the parameters that produced them.</summary>
 internal sealed record CapturedAdvert(
     string Name,
     byte[] Frame,

@@ -23,7 +23,7 @@ public class CarpAuthenticatorTests
         Assert.Equal(Convert.ToHexString(captured.Digest), Convert.ToHexString(captured.Carp[16..].ToArray()));
     }
 
-    // The 15-byte messages and keys exactly as written in carp-wire-spec 7.1-7.3.
+    // The 15-byte messages and keys exactly as written in docs/carp-protocol.md, 7.1-7.3.
     [Theory]
     [InlineData("secret", "198.18.0.100", 42, 0xca2fd5f943b09df5, "02 01 2a c6 12 00 64 ca 2f d5 f9 43 b0 9d f5", "bdf443c3b4c637232ac359ca47a9c654843ede39")]
     [InlineData("pw123", "198.18.0.60", 9, 0x34eae5139bc0dbf9, "02 01 09 c6 12 00 3c 34 ea e5 13 9b c0 db f9", "7904a9b605c17c4d3cc30e9b0b783436cf9842c9")]

@@ -7,7 +7,7 @@ using Appliance.Engine.Protocol;
 namespace Appliance.Engine.Tests.Protocol;
 
 /// <summary>
-/// ucarp's receive checks (carp-wire-spec 3.5), each exercised by a packet crafted from the 7.2 capture
+/// ucarp's receive checks (docs/carp-protocol.md, 5.1), each exercised by a packet crafted from the 7.2 capture
 /// (src 198.18.0.2, vhid 9, key pw123, VIP 198.18.0.60) with one thing wrong and checksums re-fixed,
 /// so that only the intended check can fire.
 /// </summary>
@@ -222,7 +222,7 @@ public class CarpCodecDropTests
     [Fact]
     public void TryDecode_Type2Authlen0Pad9Skew200_AcceptedAsUcarpDoes()
     {
-        // carp-wire-spec 7.4: type, authlen and pad are not checked; advskew is not authenticated.
+        // docs/carp-protocol.md, 7.4: type, authlen and pad are not checked; advskew is not authenticated.
         var packet = Craft(p =>
         {
             p[20] = 0x22;

@@ -6,7 +6,7 @@ using static Appliance.Engine.StateMachine.CarpEffect;
 
 namespace Appliance.Engine.Tests.StateMachine;
 
-/// <summary>ucarp's state machine and timers (carp-wire-spec section 3) on a fake clock.</summary>
+/// <summary>ucarp's state machine and timers (docs/carp-protocol.md, 4 and 6) on a fake clock.</summary>
 public class CarpStateMachineTests
 {
     private const string Peer = "198.18.0.2";
@@ -295,7 +295,7 @@ public class CarpStateMachineTests
         Assert.DoesNotContain(fx, e => e is Transition);
         Assert.IsType<SendGratuitousArp>(fx[0]);
         Assert.Equal(new Log(LogLevel.Warning, NonPreferredMsg), fx[1]);
-        // ...and another delayed GARP two adverts later (spec 3.7).
+        // ...and another delayed GARP two adverts later (docs/carp-protocol.md, 6.6).
         h.Time.Advance(TimeSpan.FromSeconds(1));
         Assert.DoesNotContain(h.Take(), e => e is SendGratuitousArp);
         h.Time.Advance(TimeSpan.FromSeconds(1));
@@ -305,14 +305,14 @@ public class CarpStateMachineTests
     [Fact]
     public void TieKey_LittleEndianRawAddress_OrdersLastOctetFirst()
     {
-        // ucarp on x86 compares s_addr read as a little-endian integer (spec 3.5).
+        // ucarp on x86 compares s_addr read as a little-endian integer (docs/carp-protocol.md, 6.5).
         Assert.True(CarpStateMachine.TieKey(IPAddress.Parse("198.18.1.1")) < CarpStateMachine.TieKey(IPAddress.Parse("198.18.0.2")));
         Assert.True(CarpStateMachine.TieKey(IPAddress.Parse("198.18.0.1")) < CarpStateMachine.TieKey(IPAddress.Parse("198.18.0.2")));
         Assert.Equal(0x010112c6u, CarpStateMachine.TieKey(IPAddress.Parse("198.18.1.1")));
     }
 
     [Theory]
-    // Observed with ucarp: with equal intervals 198.18.1.1 beat 198.18.0.2 (spec 3.5 / 7.4).
+    // Observed with ucarp: with equal intervals 198.18.1.1 beat 198.18.0.2 (docs/carp-protocol.md, 6.5 and 7.5).
     [InlineData("198.18.0.2", "198.18.1.1", false)]
     [InlineData("198.18.1.1", "198.18.0.2", true)]
     // Within one /24 it agrees with numeric order.

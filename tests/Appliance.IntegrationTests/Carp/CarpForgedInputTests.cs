@@ -12,7 +12,7 @@ public sealed class CarpForgedInputTests(ITestOutputHelper output)
 {
     private const byte Vhid = 9;
     private const string Password = "pw123";
-    private static readonly TimeSpan s_dropLogged = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan DropLogged = TimeSpan.FromSeconds(2);
 
     [Fact]
     public async Task ForgedAdverts_EachCorruption_DroppedWithReasonAndOnlyValidAdvertMakesMasterYield()
@@ -61,8 +61,8 @@ public sealed class CarpForgedInputTests(ITestOutputHelper output)
         // Positive control: the same advert, valid, makes the MASTER yield at once.
         var sentAt = DateTime.Now;
         injector.Send(Winning());
-        var backup = await carp.WaitForLineAsync(BackupLine, s_dropLogged, fromLine);
-        await carp.WaitForLineAsync("Preferred master advertised: going back to BACKUP state", s_dropLogged, fromLine);
+        var backup = await carp.WaitForLineAsync(BackupLine, DropLogged, fromLine);
+        await carp.WaitForLineAsync("Preferred master advertised: going back to BACKUP state", DropLogged, fromLine);
         output.WriteLine($"valid advskew-0 advert -> 'Switching to state: BACKUP' after {Ms(Stamp(backup) - sentAt)}");
         await WaitUntilAsync(() => !lab.HasAddress(a, vip), Short, "VIP released by a");
     }
@@ -99,9 +99,9 @@ public sealed class CarpForgedInputTests(ITestOutputHelper output)
 
         // Positive control: the full advert is accepted and wins.
         injector.Send(injector.Advert(Vhid, 1, 0, Password, vip));
-        await carp.WaitForLineAsync(BackupLine, s_dropLogged, fromLine);
+        await carp.WaitForLineAsync(BackupLine, DropLogged, fromLine);
 
-        // ucarp ignores frames shorter than 14+20+36 bytes without a word (carp-wire-spec 3.5 step 1): a drop-in
+        // ucarp ignores frames shorter than 14+20+36 bytes without a word (docs/carp-protocol.md, 5.1 check 1): a drop-in
         // must not add a WARNING line per packet (anyone on the segment could flood the log with them).
         Assert.DoesNotContain(afterTruncated, l => l.Contains("[WARNING]", StringComparison.Ordinal) || l.Contains("[ERROR]", StringComparison.Ordinal));
     }
@@ -111,10 +111,10 @@ public sealed class CarpForgedInputTests(ITestOutputHelper output)
         var before = carp.LineCount;
         injector.Send(frame);
         injector.Send(frame);
-        var line = await carp.WaitForLineAsync(expected, s_dropLogged, before);
+        var line = await carp.WaitForLineAsync(expected, DropLogged, before);
         output.WriteLine($"{what}: {line}");
         // Two frames, two lines: each packet is looked at and dropped on its own.
-        await WaitUntilAsync(() => LinesWith(carp, expected, before).Count >= 2, s_dropLogged, $"second '{expected}'");
+        await WaitUntilAsync(() => LinesWith(carp, expected, before).Count >= 2, DropLogged, $"second '{expected}'");
         Assert.Empty(LinesWith(carp, BackupLine, fromLine));
     }
 }

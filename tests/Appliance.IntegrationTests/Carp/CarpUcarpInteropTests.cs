@@ -10,8 +10,8 @@ namespace Appliance.IntegrationTests.Carp;
 [Collection(LabCollection.Name)]
 public sealed class CarpUcarpInteropTests(ITestOutputHelper output)
 {
-    /// <summary>ucarp reacts up to ~1 s late (pcap buffer, poll wake-ups: lab-notes.md).</summary>
-    private static readonly TimeSpan s_ucarpSlack = TimeSpan.FromSeconds(1.5);
+    /// <summary>ucarp reacts up to ~1 s late (pcap buffer, poll wake-ups: docs/namespace-lab.md, 2).</summary>
+    private static readonly TimeSpan UcarpSlack = TimeSpan.FromSeconds(1.5);
 
     [Fact]
     public async Task UcarpMasterApplianceBackup_UcarpKilled_ApplianceTakesOverWithinMasterDown()
@@ -61,7 +61,7 @@ public sealed class CarpUcarpInteropTests(ITestOutputHelper output)
         var ucarp = StartUcarp(lab, b, [.. CommonArgs(b, vip, 42, "secret", 50), .. VipScripts(lab, b)]);
         await ucarp.WaitForLineAsync(BackupLine, Short);
         // Past ucarp's master-down plus its lateness: it stays BACKUP only because it accepts our adverts.
-        await Task.Delay(MasterDown(50) + s_ucarpSlack);
+        await Task.Delay(MasterDown(50) + UcarpSlack);
 
         Assert.Equal("MASTER", LastState(carp));
         Assert.Equal("BACKUP", LastState(ucarp));
@@ -73,12 +73,12 @@ public sealed class CarpUcarpInteropTests(ITestOutputHelper output)
         var fromLine = ucarp.LineCount;
         var killedAt = DateTime.Now;
         carp.Kill();
-        var limit = MasterDown(50) + s_ucarpSlack;
+        var limit = MasterDown(50) + UcarpSlack;
         var vipOnB = WaitUntilAsync(() => lab.HasAddress(b, vip), limit + TimeSpan.FromSeconds(3), "VIP on b");
         var master = await ucarp.WaitForLineAsync(MasterLine, limit + TimeSpan.FromSeconds(3), fromLine);
         var vipDelay = await vipOnB;
         var takeover = Stamp(master) - killedAt;
-        output.WriteLine($"SIGKILL of appliance MASTER -> ucarp MASTER after {Ms(takeover)}, VIP on b after {Ms(vipDelay)} (master-down {Ms(MasterDown(50))}, ucarp slack {Ms(s_ucarpSlack)})");
+        output.WriteLine($"SIGKILL of appliance MASTER -> ucarp MASTER after {Ms(takeover)}, VIP on b after {Ms(vipDelay)} (master-down {Ms(MasterDown(50))}, ucarp slack {Ms(UcarpSlack)})");
         Assert.InRange(takeover, TimeSpan.Zero, limit);
         Assert.InRange(vipDelay, TimeSpan.Zero, limit);
         Assert.Empty(LinesWith(ucarp, BadDigest));

@@ -16,7 +16,7 @@ namespace Appliance.IntegrationTests.Carp;
 /// </summary>
 internal sealed unsafe partial class FrameInjector : IDisposable
 {
-    private static readonly IPAddress s_group = IPAddress.Parse("224.0.0.18");
+    private static readonly IPAddress Group = IPAddress.Parse("224.0.0.18");
     private readonly int _fd;
     private readonly int _ifindex;
     private readonly LabNode _node;
@@ -53,7 +53,7 @@ internal sealed unsafe partial class FrameInjector : IDisposable
         var counter = BinaryPrimitives.ReadUInt64BigEndian(RandomNumberGenerator.GetBytes(8));
         CarpCodec.WriteAdvert(carp, vhid, advbase, advskew, counter, new CarpAuthenticator(password, vip));
         var frame = new byte[CarpCodec.FrameLength];
-        CarpCodec.WriteFrame(frame, _mac, _node.Address, s_group, (ushort)RandomNumberGenerator.GetInt32(65536), broadcast: false, carp);
+        CarpCodec.WriteFrame(frame, _mac, _node.Address, Group, (ushort)RandomNumberGenerator.GetInt32(65536), broadcast: false, carp);
         return frame;
     }
 

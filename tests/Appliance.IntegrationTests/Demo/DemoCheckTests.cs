@@ -16,12 +16,12 @@ namespace Appliance.IntegrationTests.Demo;
 [Collection(LabCollection.Name)]
 public sealed partial class DemoCheckTests
 {
-    private static readonly TimeSpan s_checkTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromMinutes(5);
 
     [Fact]
     public async Task DemoCheck_FullScenario_EveryStepPassesAndLabIsRemoved()
     {
-        var run = await RunDemoAsync(["demo", "--check"], s_checkTimeout);
+        var run = await RunDemoAsync(["demo", "--check"], CheckTimeout);
 
         Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n{run.Output}");
         var steps = StepLine().Matches(run.Output).Select(m => (Number: int.Parse(m.Groups[1].Value), Count: int.Parse(m.Groups[2].Value), Result: m.Groups[3].Value)).ToList();

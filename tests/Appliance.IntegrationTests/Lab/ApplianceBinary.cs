@@ -11,24 +11,24 @@ namespace Appliance.IntegrationTests.Lab;
 /// </summary>
 public static class ApplianceBinary
 {
-    private static readonly Lazy<string> s_repoRoot = new(FindRepoRoot);
-    private static readonly Lazy<string> s_dllPath = new(FindDll);
+    private static readonly Lazy<string> LazyRepoRoot = new(FindRepoRoot);
+    private static readonly Lazy<string> LazyDllPath = new(FindDll);
 
     /// <summary>The directory holding Appliance.sln.</summary>
-    public static string RepoRoot => s_repoRoot.Value;
+    public static string RepoRoot => LazyRepoRoot.Value;
 
     /// <summary>The configuration these tests were built with (Debug or Release).</summary>
     public static string Configuration { get; } =
         typeof(ApplianceBinary).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
 
     /// <summary>Full path of appliance.dll; throws when it was not built.</summary>
-    public static string DllPath => s_dllPath.Value;
+    public static string DllPath => LazyDllPath.Value;
 
     /// <summary>
     /// Starts <c>dotnet appliance.dll <paramref name="args"/></c> in <paramref name="node"/>'s
     /// namespace. Unless <paramref name="env"/> says otherwise, ASPNETCORE_ENVIRONMENT is
     /// Development: a built (not published) web app only serves its static web assets
-    /// (blazor.web.js) in Development (browser-tests.md, pitfall 1).
+    /// (blazor.web.js) in Development (docs/browser-tests.md, pitfall 1).
     /// </summary>
     public static LabProcess Start(
         NetworkLab lab,

@@ -10,8 +10,8 @@ namespace Appliance.IntegrationTests.Lab;
 [Collection(LabCollection.Name)]
 public sealed class NetworkLabTests
 {
-    private static readonly TimeSpan s_ucarpMaster = TimeSpan.FromSeconds(8);
-    private static readonly TimeSpan s_short = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan UcarpMaster = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan Short = TimeSpan.FromSeconds(5);
 
     [Fact]
     public async Task AddNode_TwoNodes_PingEachOtherThroughBridge()
@@ -48,7 +48,7 @@ public sealed class NetworkLabTests
         Assert.False(cut.Succeeded, cut.ToString());
 
         lab.SetLinkUp(a, true);
-        await lab.WaitForLinkUpAsync(a, s_short);
+        await lab.WaitForLinkUpAsync(a, Short);
 
         var ping = lab.Run(a, "ping", "-c", "1", "-W", "2", b.Address.ToString());
         Assert.True(ping.Succeeded, ping.ToString());
@@ -69,10 +69,10 @@ public sealed class NetworkLabTests
 
             // a starts first and wins; b (advskew 100) joins as backup and, without preemption, stays there.
             ucarpA = StartUcarp(lab, a, vip, advskew: 0);
-            await ucarpA.WaitForLineAsync("Switching to state: MASTER", s_ucarpMaster);
+            await ucarpA.WaitForLineAsync("Switching to state: MASTER", UcarpMaster);
             var ucarpB = StartUcarp(lab, b, vip, advskew: 100);
-            await ucarpB.WaitForLineAsync("Switching to state: BACKUP", s_short);
-            await WaitUntilAsync(() => lab.HasAddress(a, vip), s_short, "VIP on a");
+            await ucarpB.WaitForLineAsync("Switching to state: BACKUP", Short);
+            await WaitUntilAsync(() => lab.HasAddress(a, vip), Short, "VIP on a");
 
             // b has heard a's adverts for longer than its master-down interval (3 x 1 s + 100/256 s).
             await Task.Delay(TimeSpan.FromSeconds(4.5));
@@ -84,18 +84,18 @@ public sealed class NetworkLabTests
             Assert.True(ping.Succeeded, ping.ToString());
             Assert.Contains(a.Mac, lab.Run(client, "ip", "neigh", "show", vip.ToString()).StdOut, StringComparison.Ordinal);
 
-            // SIGKILL: no farewell advert, and the VIP stays on a (lab-notes). b must take over
+            // SIGKILL: no farewell advert, and the VIP stays on a (docs/namespace-lab.md, 2). b must take over
             // within master-down plus ucarp's ~1 s of poll lateness.
             var fromLine = ucarpB.LineCount;
             ucarpA.Kill();
-            await ucarpA.WaitForExitAsync(s_short);
-            await ucarpB.WaitForLineAsync("Switching to state: MASTER", s_ucarpMaster, fromLine);
-            await WaitUntilAsync(() => lab.HasAddress(b, vip), s_short, "VIP on b");
+            await ucarpA.WaitForExitAsync(Short);
+            await ucarpB.WaitForLineAsync("Switching to state: MASTER", UcarpMaster, fromLine);
+            await WaitUntilAsync(() => lab.HasAddress(b, vip), Short, "VIP on b");
 
             // The client follows b's gratuitous ARP.
             await WaitUntilAsync(
                 () => lab.Run(client, "ip", "neigh", "show", vip.ToString()).StdOut.Contains(b.Mac, StringComparison.Ordinal),
-                s_short,
+                Short,
                 "client neighbour entry for the VIP pointing at b");
             ping = lab.Run(client, "ping", "-c", "1", "-W", "2", vip.ToString());
             Assert.True(ping.Succeeded, ping.ToString());
@@ -118,7 +118,7 @@ public sealed class NetworkLabTests
             var a = lab.AddNode("a");
             names = [.. lab.Namespaces];
             sleeper = lab.Start(a, "sh", ["-c", "echo started; exec sleep 600"]);
-            await sleeper.WaitForLineAsync("started", s_short);
+            await sleeper.WaitForLineAsync("started", Short);
             Assert.False(sleeper.HasExited);
         }
         finally
@@ -140,9 +140,9 @@ public sealed class NetworkLabTests
         var process = lab.Start(a, "sh", ["-c", "echo one; echo two >&2; exit 3"]);
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(
-            () => process.WaitForLineAsync("never printed", s_short));
+            () => process.WaitForLineAsync("never printed", Short));
 
-        Assert.Equal(3, await process.WaitForExitAsync(s_short));
+        Assert.Equal(3, await process.WaitForExitAsync(Short));
         Assert.Contains("one", ex.Message, StringComparison.Ordinal);
         Assert.Equal(["one", "two"], process.Lines.Order());
     }
@@ -158,7 +158,7 @@ public sealed class NetworkLabTests
         await File.WriteAllTextAsync(Path.Combine(root, "hello.txt"), "hello from " + server.Namespace);
 
         var http = lab.Start(server, "python3", ["-u", "-m", "http.server", "8080", "--bind", server.Address.ToString(), "--directory", root]);
-        await http.WaitForLineAsync("Serving HTTP", s_short);
+        await http.WaitForLineAsync("Serving HTTP", Short);
         var response = await lab.HttpGetAsync(client, $"http://{server.Address}:8080/hello.txt");
         var missing = await lab.HttpGetAsync(client, $"http://{server.Address}:8081/");
 

@@ -86,7 +86,7 @@ public sealed class LinuxDataPlaneTests : IDisposable
         Assert.NotNull(dump);
         _output.WriteLine(dump);
         var ip = $"c612 {_lab.Subnet:x2}64";
-        // dst broadcast, src our MAC, ARP request, sender (MAC, VIP) and target (MAC, VIP): carp-wire-spec 3.7.
+        // dst broadcast, src our MAC, ARP request, sender (MAC, VIP) and target (MAC, VIP): docs/carp-protocol.md, 6.6.
         Assert.Contains("0x0000:  ffff ffff ffff 0200 0000 000a 0806 0001", dump, StringComparison.Ordinal);
         Assert.Contains($"0x0010:  0800 0604 0001 0200 0000 000a {ip}", dump, StringComparison.Ordinal);
         // Exactly 42 bytes (ucarp adds no padding): the 0x0020 line holds 10 bytes and nothing follows.

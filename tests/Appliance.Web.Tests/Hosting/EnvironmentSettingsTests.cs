@@ -13,7 +13,7 @@ public sealed class EnvironmentSettingsTests
     private static IConfiguration Config(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 
-    private static readonly Dictionary<string, string?> s_seed = new()
+    private static readonly Dictionary<string, string?> Seed = new()
     {
         [InitialVhid.Interface] = "eth-test0",
         [InitialVhid.Vhid] = "42",
@@ -80,7 +80,7 @@ public sealed class EnvironmentSettingsTests
     [Fact]
     public async Task FirstStart_SeedVariables_CreateOneVhidWithHttpCheck()
     {
-        await using var host = await TestHost.StartAsync(new TestHostOptions { Configuration = s_seed });
+        await using var host = await TestHost.StartAsync(new TestHostOptions { Configuration = Seed });
         using var client = await host.CreateAuthenticatedClientAsync();
 
         var vhid = (await client.GetFromJsonAsync<JsonArray>("/api/vhids"))!.Single()!;
@@ -97,11 +97,11 @@ public sealed class EnvironmentSettingsTests
     public async Task LaterStart_SeedVariablesChanged_Ignored()
     {
         using var data = new TempDirectory();
-        await using (var first = await TestHost.StartAsync(new TestHostOptions { DataDirectory = data.Path, Configuration = s_seed }))
+        await using (var first = await TestHost.StartAsync(new TestHostOptions { DataDirectory = data.Path, Configuration = Seed }))
         {
             await first.StopAsync();
         }
-        var changed = new Dictionary<string, string?>(s_seed) { [InitialVhid.Vhid] = "43", [InitialVhid.AdvSkew] = "not-a-number" };
+        var changed = new Dictionary<string, string?>(Seed) { [InitialVhid.Vhid] = "43", [InitialVhid.AdvSkew] = "not-a-number" };
 
         await using var second = await TestHost.StartAsync(new TestHostOptions { DataDirectory = data.Path, Configuration = changed });
         using var client = await second.CreateAuthenticatedClientAsync();
@@ -119,7 +119,7 @@ public sealed class EnvironmentSettingsTests
     [InlineData(InitialVhid.Password, "", "APPLIANCE_PASSWORD not set: the initial VHID needs")]
     public async Task FirstStart_BadSeedVariable_StopsNamingTheVariable(string variable, string value, string expected)
     {
-        var config = new Dictionary<string, string?>(s_seed) { [variable] = value };
+        var config = new Dictionary<string, string?>(Seed) { [variable] = value };
 
         var error = await Assert.ThrowsAsync<ApplianceConfigurationException>(() => TestHost.StartAsync(new TestHostOptions { Configuration = config }));
 

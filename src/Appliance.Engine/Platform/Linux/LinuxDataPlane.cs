@@ -74,7 +74,7 @@ public sealed class LinuxDataPlane : IDataPlane, IDisposable
         return ifindex is null ? null : NetlinkAddresses.List(_netlink, ifindex.Value).FirstOrDefault();
     }
 
-    /// <summary>IFF_RUNNING from SIOCGIFFLAGS, as ucarp checks it (spec 3.8); false for a missing interface.</summary>
+    /// <summary>IFF_RUNNING from SIOCGIFFLAGS, as ucarp checks it (docs/carp-protocol.md, 6.7 Carrier); false for a missing interface.</summary>
     public bool IsLinkUp(string interfaceName) =>
         ((_interfaces.GetFlags(interfaceName) ?? 0) & LinuxDefinitions.IffRunning) != 0;
 

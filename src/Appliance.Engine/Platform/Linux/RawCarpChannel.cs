@@ -9,7 +9,7 @@ namespace Appliance.Engine.Platform.Linux;
 /// The CARP socket of one VHID. Multicast mode: a raw IPv4 socket for protocol 112 (the kernel writes the IP
 /// header). --nomcast mode: an AF_PACKET socket carrying whole frames both ways, because the IP stack drops a
 /// multicast destination whose group was never joined, even when it arrives as an L2 broadcast, and ucarp's
-/// --nomcast sends no IGMP join (spec 7.3).
+/// --nomcast sends no IGMP join (docs/carp-protocol.md, 2.1 Frame).
 /// </summary>
 internal sealed unsafe partial class RawCarpChannel : ICarpChannel
 {
@@ -76,7 +76,7 @@ internal sealed unsafe partial class RawCarpChannel : ICarpChannel
         if (_packetSocket is not null)
         {
             Span<byte> frame = stackalloc byte[CarpCodec.FrameLength];
-            // ucarp: a random 16-bit IP id per packet (spec 1.2).
+            // ucarp: a random 16-bit IP id per packet (docs/carp-protocol.md, 2.2).
             var id = (ushort)Random.Shared.Next(0, 0x10000);
             CarpCodec.WriteFrame(frame, _mac, _options.Source, _options.Group, id, broadcast: true, carpPayload);
             _packetSocket.Send(_ifindex, frame, "sendto(AF_PACKET)");
