@@ -48,7 +48,7 @@ if [ -n "$from" ]; then
   cp -a "$from/." "$staging/"
 else
   command -v dotnet >/dev/null || { echo "install.sh: the .NET 10 SDK (dotnet) is needed to publish; or use --from" >&2; exit 1; }
-  args=(publish "$root/src/Appliance.Web/Appliance.Web.csproj" -c Release -o "$staging" --nologo)
+  args=(publish "$root/src/Appliance/Appliance.csproj" -c Release -o "$staging" --nologo)
   if [ "$self_contained" -eq 1 ]; then
     args+=(--self-contained -r "linux-$(uname -m | sed -e 's/x86_64/x64/' -e 's/aarch64/arm64/')")
   fi

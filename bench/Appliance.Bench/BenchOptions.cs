@@ -59,7 +59,7 @@ internal sealed record BenchOptions
         }
         if (!File.Exists(o.ApplianceExe))
         {
-            throw new ArgumentException($"--appliance: '{o.ApplianceExe}' does not exist (build src/Appliance.Web first)");
+            throw new ArgumentException($"--appliance: '{o.ApplianceExe}' does not exist (build src/Appliance first)");
         }
         return o;
     }

@@ -5,40 +5,27 @@ using Appliance.Lab;
 namespace Appliance.Demo;
 
 /// <summary>
-/// <c>appliance demo [--check]</c>: two nodes with real Apache and their own appliance sharing a VIP
+/// <c>./appliance demo [--check]</c> (the appliance-demo executable): two nodes with real Apache and their own appliance sharing a VIP
 /// in a lab of network namespaces. Interactive by default (dashboards, keys, live transitions,
 /// the client's view) until Ctrl-C; <c>--check</c> runs the scripted failover steps and exits 0
 /// only if every step stayed within its bound. Either way the lab is removed at the end.
 /// </summary>
 public static class DemoCommand
 {
-    public const string Usage = "Usage: appliance demo [--check]   (as root; --check runs the scripted failover steps and exits 0 if all pass)";
-
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>Runs the demo with the product at <paramref name="appliance"/>; exit 1 for every error, 130 when interrupted.</summary>
+    public static async Task<int> RunAsync(bool check, string appliance)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var check = false;
-        foreach (var arg in args)
+        var launcher = new FileInfo(appliance);
+        if (!launcher.Exists)
         {
-            switch (arg)
-            {
-                case "--check":
-                    check = true;
-                    break;
-                case "--help" or "-h":
-                    Console.WriteLine(Usage);
-                    return 0;
-                default:
-                    await Console.Error.WriteLineAsync($"demo: unknown argument '{arg}'. {Usage}");
-                    return 2;
-            }
+            await Console.Error.WriteLineAsync($"demo: --appliance: '{appliance}' does not exist (./appliance demo publishes the product first)");
+            return 1;
         }
-
         var console = new DemoConsole(Console.Out, interactiveTerminal: !check && !Console.IsOutputRedirected);
         if (Prerequisites.Ensure(console) is { } problem)
         {
             await Console.Error.WriteLineAsync(problem);
-            return 2;
+            return 1;
         }
         StaleLabs.Remove(console);
 
@@ -51,7 +38,7 @@ public static class DemoCommand
         try
         {
             console.WriteLine(check ? "demo --check: building the lab" : "demo: building the lab (Ctrl-C stops the demo and removes everything)");
-            demo = await DemoLab.CreateAsync(console, stop.Token);
+            demo = await DemoLab.CreateAsync(console, launcher.FullName, stop.Token);
             if (await HealthSupport.IsAvailableAsync(demo.Node1, stop.Token))
             {
                 demo.UseHealthChecks(HealthCheckPlan.Default);

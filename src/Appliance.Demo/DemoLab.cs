@@ -60,13 +60,13 @@ internal sealed class DemoLab : IAsyncDisposable
     public DemoNode ByName(string name) => name == Node1.Name ? Node1 : Node2;
 
     /// <summary>Builds the lab and starts Apache and the appliances (no VHID yet).</summary>
-    public static async Task<DemoLab> CreateAsync(DemoConsole console, CancellationToken cancellationToken)
+    public static async Task<DemoLab> CreateAsync(DemoConsole console, string appliance, CancellationToken cancellationToken)
     {
         var lab = new NetworkLab();
         try
         {
             var password = "demo-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-            var launcher = new ApplianceLauncher(password);
+            var launcher = new ApplianceLauncher(password, appliance);
             var node1 = new DemoNode(lab, lab.AddNode("node1"), launcher, password);
             var node2 = new DemoNode(lab, lab.AddNode("node2"), launcher, password);
             var client = lab.AddNode("client");

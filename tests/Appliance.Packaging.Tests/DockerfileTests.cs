@@ -69,11 +69,12 @@ public sealed class DockerfileTests(PublishFixture publish)
     }
 
     [Fact]
-    public void Dockerfile_BuildStage_PublishesTheWebProjectThatExists()
+    public void Dockerfile_BuildStage_PublishesTheProductProject()
     {
         var publishRun = Assert.Single(Instructions, i => i.Stage == 0 && i.Keyword == "RUN" && i.Arguments.Contains("dotnet publish", StringComparison.Ordinal));
         var project = publishRun.Arguments.Split(' ').Single(w => w.EndsWith(".csproj", StringComparison.Ordinal));
 
+        Assert.Equal(Repo.ProductProject, project);
         Assert.True(File.Exists(Repo.PathOf(project)), project);
         Assert.Contains("-o /out", publishRun.Arguments, StringComparison.Ordinal);
         Assert.Contains(Final("COPY"), c => c.Arguments == "--from=build /out/ /opt/appliance/");

@@ -34,6 +34,14 @@ public sealed class InstallScriptTests(PublishFixture publish)
     }
 
     [Fact]
+    public void Install_WithoutFrom_PublishesTheProductProject()
+    {
+        var script = File.ReadAllText(Repo.PathOf("deploy", "install.sh"));
+
+        Assert.Contains($"args=(publish \"$root/{Repo.ProductProject}\"", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Install_UnknownOption_RefusedWithoutDoingAnything()
     {
         var result = await Repo.RunAsync("bash", [Repo.PathOf("deploy", "install.sh"), "--frobnicate"], TimeSpan.FromMinutes(1));

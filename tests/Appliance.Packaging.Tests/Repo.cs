@@ -7,6 +7,9 @@ internal static class Repo
 {
     public static string Root { get; } = FindRoot();
 
+    /// <summary>The product project that docker/Dockerfile and deploy/install.sh publish.</summary>
+    public const string ProductProject = "src/Appliance/Appliance.csproj";
+
     public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
 
     private static string FindRoot()
@@ -57,7 +60,7 @@ internal static class Repo
     }
 }
 
-/// <summary>One <c>dotnet publish</c> of src/Appliance.Web for the whole test run, as the Dockerfile's build stage does.</summary>
+/// <summary>One <c>dotnet publish</c> of the product (src/Appliance) for the whole test run, as the Dockerfile's build stage does.</summary>
 public sealed class PublishFixture : IAsyncLifetime
 {
     public string Output { get; } = Path.Combine(Path.GetTempPath(), $"appliance-publish-{Guid.NewGuid():N}");
@@ -65,7 +68,7 @@ public sealed class PublishFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var result = await Repo.RunAsync("dotnet",
-            ["publish", Repo.PathOf("src", "Appliance.Web", "Appliance.Web.csproj"), "-c", "Release", "-o", Output, "--nologo", "-v", "q"],
+            ["publish", Repo.PathOf(Repo.ProductProject), "-c", "Release", "-o", Output, "--nologo", "-v", "q"],
             TimeSpan.FromMinutes(5));
         if (result.ExitCode != 0)
         {

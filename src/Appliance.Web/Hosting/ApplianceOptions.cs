@@ -1,11 +1,21 @@
 namespace Appliance.Web.Hosting;
 
-/// <summary>Host options (section "Appliance"; --data sets <see cref="DataDirectory"/>).</summary>
+/// <summary>
+/// Host options (section "Appliance"), validated at start by <see cref="ApplianceOptionsValidator"/>;
+/// <see cref="Urls"/> and <see cref="DataDirectory"/> also come from --urls / --data and the environment
+/// (<see cref="EnvironmentSettings"/>).
+/// </summary>
 public sealed class ApplianceOptions
 {
     public const string SectionName = "Appliance";
     public const string DefaultUrls = "http://127.0.0.1:8080";
     public const string AdminPasswordVariable = "APPLIANCE_ADMIN_PASSWORD";
+
+    /// <summary>Where Kestrel listens: `;`-separated http:// or https:// URLs.</summary>
+    public string Urls { get; set; } = DefaultUrls;
+
+    /// <summary><see cref="Urls"/> one by one.</summary>
+    public IReadOnlyList<string> UrlList => Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>Where appliance.db lives.</summary>
     public string DataDirectory { get; set; } = "data";

@@ -5,13 +5,27 @@ namespace Appliance.Web.Hosting;
 /// <summary>Collects every bad option, each message naming its field (checked at start).</summary>
 public sealed class ApplianceOptionsValidator : IValidateOptions<ApplianceOptions>
 {
+    private const string UrlsField = $"{EnvironmentSettings.UrlsKey} (--urls, {EnvironmentSettings.Urls}, {EnvironmentSettings.AspNetCoreUrls})";
+
     public ValidateOptionsResult Validate(string? name, ApplianceOptions options)
     {
         var errors = new List<string>();
         var prefix = ApplianceOptions.SectionName + ":";
+        if (options.UrlList.Count == 0)
+        {
+            errors.Add($"{UrlsField}: no URL given.");
+        }
+        foreach (var url in options.UrlList)
+        {
+            // Kestrel's wildcard hosts ("http://*:8080", "http://+:80") are fine; Uri accepts them too.
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                errors.Add($"{UrlsField}: '{url}' is not an http:// or https:// URL.");
+            }
+        }
         if (string.IsNullOrWhiteSpace(options.DataDirectory))
         {
-            errors.Add($"{prefix}{nameof(options.DataDirectory)} (--data) must not be empty.");
+            errors.Add($"{prefix}{nameof(options.DataDirectory)} (--data, APPLIANCE_DATA) must not be empty.");
         }
         if (options.TokenLifetime <= TimeSpan.Zero)
         {

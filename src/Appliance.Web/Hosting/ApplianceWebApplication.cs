@@ -25,29 +25,28 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
     /// <summary>Builds the app; bad configuration throws <see cref="ApplianceConfigurationException"/> naming each field.</summary>
     public ApplianceWebApplication(ServeArguments arguments, Action<WebApplicationBuilder>? configure = null)
     {
+        ArgumentNullException.ThrowIfNull(arguments);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = [],
-            ApplicationName = typeof(ApplianceWebApplication).Assembly.GetName().Name,
+            ApplicationName = ApplicationName,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // After the defaults (appsettings.json, environment): APPLIANCE_URLS / APPLIANCE_DATA, then the flags.
+        EnvironmentSettings.AddSources(builder.Configuration, arguments);
         // Request-level framework logs drown the transitions; warnings and up are enough.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         ConfigureServices(builder.Services);
         configure?.Invoke(builder);
-        // Flags win over APPLIANCE_URLS / APPLIANCE_DATA, which win over ASPNETCORE_URLS / the options (docs/docker.md).
-        var urls = EnvironmentSettings.ResolveUrls(arguments.Urls, builder.Configuration, out var urlError)
-            ?? throw new ApplianceConfigurationException([urlError!]);
-        builder.WebHost.UseUrls(urls);
-        if (EnvironmentSettings.ResolveDataDirectory(arguments.DataDirectory, builder.Configuration) is { } data)
-        {
-            builder.Configuration[$"{ApplianceOptions.SectionName}:{nameof(ApplianceOptions.DataDirectory)}"] = data;
-        }
         App = builder.Build();
         try
         {
             // Before the pipeline: building it already resolves options (data protection, rate limiter).
             ValidateConfiguration();
+            foreach (var url in App.Services.GetRequiredService<IOptions<ApplianceOptions>>().Value.UrlList)
+            {
+                App.Urls.Add(url);
+            }
         }
         catch
         {
@@ -56,6 +55,12 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         }
         ConfigurePipeline(App);
     }
+
+    /// <summary>
+    /// The product executable's assembly name (src/Appliance): its build writes the static web assets manifest
+    /// (appliance.staticwebassets.*.json) that MapStaticAssets looks up by application name.
+    /// </summary>
+    public const string ApplicationName = "appliance";
 
     /// <summary>The DI key of the engine's <see cref="TimeProvider"/> (an <see cref="EngineTimeProvider"/>); the rest of the web uses the unkeyed one.</summary>
     public const string EngineClockKey = "engine";
@@ -144,7 +149,8 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
 
     private static void ConfigureServices(IServiceCollection services)
     {
-        services.AddOptions<ApplianceOptions>().BindConfiguration(ApplianceOptions.SectionName);
+        services.AddOptions<ApplianceOptions>().BindConfiguration(ApplianceOptions.SectionName)
+            .Configure<IConfiguration>(EnvironmentSettings.Apply);
         services.AddSingleton<IValidateOptions<ApplianceOptions>, ApplianceOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);

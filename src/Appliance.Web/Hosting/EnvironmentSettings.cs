@@ -3,44 +3,44 @@ using System.Globalization;
 namespace Appliance.Web.Hosting;
 
 /// <summary>
-/// The environment variables docs/docker.md promises for `serve`: listen URLs and data directory (a command-line
-/// flag always wins), and the first-start VHID (<see cref="InitialVhid"/>).
+/// Where `serve` reads its listen URLs and data directory, through ASP.NET Core's own configuration providers,
+/// later sources winning: ASPNETCORE_URLS (the host's <c>ASPNETCORE_</c> prefix: key <c>urls</c>), appsettings.json
+/// (<c>Appliance:DataDirectory</c>), APPLIANCE_URLS / APPLIANCE_DATA (prefix <c>APPLIANCE_</c>: keys <c>urls</c>,
+/// <c>data</c>), then the command line (<c>--urls</c>, <c>--data</c>). Empty values count as unset. The first-start
+/// VHID variables are read as plain keys (<see cref="InitialVhid"/>).
 /// </summary>
 public static class EnvironmentSettings
 {
-    public const string Urls = "APPLIANCE_URLS";
+    public const string Prefix = "APPLIANCE_";
+    public const string Urls = Prefix + "URLS";
     public const string AspNetCoreUrls = "ASPNETCORE_URLS";
-    public const string Data = "APPLIANCE_DATA";
+    public const string Data = Prefix + "DATA";
 
-    /// <summary>--urls, else APPLIANCE_URLS, else ASPNETCORE_URLS, else http://127.0.0.1:8080. Null and a message naming the source when a URL is bad.</summary>
-    public static string? ResolveUrls(string? flag, IConfiguration configuration, out string? error)
+    /// <summary>The web host's own key for its listen URLs (also what ASPNETCORE_URLS sets).</summary>
+    public const string UrlsKey = "urls";
+
+    /// <summary>The key APPLIANCE_DATA and --data set; overrides <c>Appliance:DataDirectory</c>.</summary>
+    public const string DataKey = "data";
+
+    /// <summary>Adds the APPLIANCE_ variables and the command line after the builder's default sources.</summary>
+    public static void AddSources(IConfigurationBuilder configuration, ServeArguments arguments)
     {
-        error = null;
-        var (urls, source) = !string.IsNullOrWhiteSpace(flag) ? (flag, "--urls")
-            : NonEmpty(configuration[Urls]) is { } fromAppliance ? (fromAppliance, Urls)
-            : NonEmpty(configuration[AspNetCoreUrls]) is { } fromAspNet ? (fromAspNet, AspNetCoreUrls)
-            : (ApplianceOptions.DefaultUrls, "default");
-        var parts = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        foreach (var url in parts)
-        {
-            // Kestrel's wildcard hosts ("http://*:8080", "http://+:80") are fine; Uri accepts them too.
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            {
-                error = $"{source}: '{url}' is not an http:// or https:// URL.";
-                return null;
-            }
-        }
-        if (parts.Length == 0)
-        {
-            error = $"{source}: no URL given.";
-            return null;
-        }
-        return string.Join(';', parts);
+        configuration.AddEnvironmentVariables(Prefix);
+        configuration.AddCommandLine([.. arguments.ToConfigurationArgs()]);
     }
 
-    /// <summary>--data, else APPLIANCE_DATA, else null (the options' DataDirectory, "data" by default).</summary>
-    public static string? ResolveDataDirectory(string? flag, IConfiguration configuration) =>
-        !string.IsNullOrWhiteSpace(flag) ? flag : NonEmpty(configuration[Data]);
+    /// <summary>Copies <c>urls</c> and <c>data</c> into the options, when set.</summary>
+    public static void Apply(ApplianceOptions options, IConfiguration configuration)
+    {
+        if (NonEmpty(configuration[UrlsKey]) is { } urls)
+        {
+            options.Urls = urls;
+        }
+        if (NonEmpty(configuration[DataKey]) is { } data)
+        {
+            options.DataDirectory = data;
+        }
+    }
 
     internal static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

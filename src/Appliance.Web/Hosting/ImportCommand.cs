@@ -11,16 +11,11 @@ namespace Appliance.Web.Hosting;
 /// </summary>
 public static class ImportCommand
 {
-    public const string Usage = "usage: appliance import FILE [--data DIR]";
-
     public static async Task<int> RunAsync(
-        IReadOnlyList<string> args, TextWriter output, TextWriter error, Action<WebApplicationBuilder>? configure = null)
+        string file, string? dataDirectory, TextWriter output, TextWriter error, Action<WebApplicationBuilder>? configure = null)
     {
-        if (!TryParse(args, out var file, out var data, out var problem))
-        {
-            await error.WriteLineAsync(problem).ConfigureAwait(false);
-            return 1;
-        }
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
         string text;
         try
         {
@@ -31,22 +26,14 @@ public static class ImportCommand
             await error.WriteLineAsync($"import: cannot read {file}: {ex.Message}").ConfigureAwait(false);
             return 1;
         }
-        ApplianceWebApplication app;
-        try
-        {
-            app = new ApplianceWebApplication(new ServeArguments(DataDirectory: data), builder =>
+        var arguments = new ServeArguments(DataDirectory: dataDirectory);
+        if (!ServeCommand.TryCreate(arguments, error, builder =>
             {
                 // Warnings only: the engine is never started here, nothing is sent.
                 builder.Logging.SetMinimumLevel(LogLevel.Warning);
                 configure?.Invoke(builder);
-            });
-        }
-        catch (ApplianceConfigurationException ex)
+            }, out var app))
         {
-            foreach (var message in ex.Errors)
-            {
-                await error.WriteLineAsync("appliance: invalid configuration: " + message).ConfigureAwait(false);
-            }
             return 1;
         }
         await using (app)
@@ -60,43 +47,5 @@ public static class ImportCommand
             await output.WriteLineAsync(outcome.Summary).ConfigureAwait(false);
             return outcome.Created.Count == 0 || outcome.HasErrors ? 1 : 0;
         }
-    }
-
-    private static bool TryParse(IReadOnlyList<string> args, out string file, out string? data, out string? problem)
-    {
-        file = "";
-        data = null;
-        problem = null;
-        string? path = null;
-        for (var i = 0; i < args.Count; i++)
-        {
-            var arg = args[i];
-            if (arg == "--data" || arg.StartsWith("--data=", StringComparison.Ordinal))
-            {
-                var value = arg.Length > "--data".Length ? arg["--data=".Length..] : (i + 1 < args.Count ? args[++i] : null);
-                if (string.IsNullOrWhiteSpace(value))
-                {
-                    problem = "import: --data needs a value.";
-                    return false;
-                }
-                data = value;
-            }
-            else if (arg.StartsWith("--", StringComparison.Ordinal) || path is not null)
-            {
-                problem = $"import: unexpected argument '{arg}'. {Usage}";
-                return false;
-            }
-            else
-            {
-                path = arg;
-            }
-        }
-        if (path is null)
-        {
-            problem = $"import: which file? {Usage}";
-            return false;
-        }
-        file = path;
-        return true;
     }
 }

@@ -1,50 +1,24 @@
 namespace Appliance.Web.Hosting;
 
-/// <summary>What `appliance serve` takes on its command line; null means not given (environment, then defaults).</summary>
+/// <summary>
+/// What `appliance serve` (or `import`) was given on its command line; null means not given. They reach the
+/// host as ASP.NET Core's command-line configuration (keys <c>urls</c> and <c>data</c>), the source that wins
+/// over the environment (<see cref="EnvironmentSettings"/>) and appsettings.json.
+/// </summary>
 public sealed record ServeArguments(string? Urls = null, string? DataDirectory = null)
 {
-    /// <summary>Parses "--urls X --data DIR" (also "--urls=X"); false with a message for anything else.</summary>
-    public static bool TryParse(IReadOnlyList<string> args, out ServeArguments result, out string? error)
+    /// <summary>The arguments for the command-line configuration provider.</summary>
+    public IReadOnlyList<string> ToConfigurationArgs()
     {
-        result = new ServeArguments();
-        error = null;
-        string? urls = null;
-        string? data = null;
-        for (var i = 0; i < args.Count; i++)
+        var args = new List<string>();
+        if (Urls is not null)
         {
-            var (name, inlineValue) = args[i].Split('=', 2) is [var n, var v] && n.StartsWith("--", StringComparison.Ordinal) ? (n, v) : (args[i], null);
-            if (name is not ("--urls" or "--data"))
-            {
-                error = $"serve: unknown argument '{args[i]}'. Usage: appliance serve [--urls URLS] [--data DIR]";
-                return false;
-            }
-            var value = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                error = $"serve: {name} needs a value.";
-                return false;
-            }
-            if (name == "--urls")
-            {
-                urls = value;
-            }
-            else
-            {
-                data = value;
-            }
+            args.AddRange([$"--{EnvironmentSettings.UrlsKey}", Urls]);
         }
-        if (urls is not null)
+        if (DataDirectory is not null)
         {
-            foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-                {
-                    error = $"serve: --urls: '{url}' is not an http:// or https:// URL.";
-                    return false;
-                }
-            }
+            args.AddRange([$"--{EnvironmentSettings.DataKey}", DataDirectory]);
         }
-        result = new ServeArguments(urls, data);
-        return true;
+        return args;
     }
 }

@@ -9,9 +9,10 @@ using Tmds.Linux;
 namespace Appliance.IntegrationTests.Demo;
 
 /// <summary>
-/// `appliance demo --check` end to end: the built appliance.dll runs as a plain child process in
-/// the root namespace (the demo builds its own lab of namespaces, real Apache and two appliances),
-/// and must pass every scripted failover step and leave nothing behind.
+/// `appliance demo --check` end to end: the built demo (appliance-demo.dll, its own executable) runs as
+/// a plain child process in the root namespace with the built product (appliance.dll) for its nodes (the
+/// demo builds its own lab of namespaces, real Apache and two appliances), and must pass every scripted
+/// failover step and leave nothing behind.
 /// </summary>
 [Collection(LabCollection.Name)]
 public sealed partial class DemoCheckTests
@@ -21,7 +22,7 @@ public sealed partial class DemoCheckTests
     [Fact]
     public async Task DemoCheck_FullScenario_EveryStepPassesAndLabIsRemoved()
     {
-        var run = await RunDemoAsync(["demo", "--check"], CheckTimeout);
+        var run = await RunDemoAsync(["--check"], CheckTimeout);
 
         Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n{run.Output}");
         var steps = StepLine().Matches(run.Output).Select(m => (Number: int.Parse(m.Groups[1].Value), Count: int.Parse(m.Groups[2].Value), Result: m.Groups[3].Value)).ToList();
@@ -44,23 +45,32 @@ public sealed partial class DemoCheckTests
     }
 
     [Fact]
-    public async Task Demo_UnknownArgument_ExitsTwoWithUsageAndBuildsNothing()
+    public async Task Demo_UnknownArgument_ExitsOneNamingItAndBuildsNothing()
     {
         var before = NetworkLab.ListNamespaces();
 
-        var run = await RunDemoAsync(["demo", "--no-such-flag"], TimeSpan.FromSeconds(60));
+        var run = await RunDemoAsync(["--no-such-flag"], TimeSpan.FromSeconds(60));
 
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains("unknown argument '--no-such-flag'", run.Output, StringComparison.Ordinal);
-        Assert.Contains("appliance demo [--check]", run.Output, StringComparison.Ordinal);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("'--no-such-flag'", run.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("demo: lab ", run.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(NetworkLab.ListNamespaces().Except(before), ns => ns.StartsWith(NetworkLab.Prefix, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Demo_Help_ExitsZeroNamingCheck()
+    {
+        var run = await RunDemoAsync(["--help"], TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("--check", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("demo: lab ", run.Output, StringComparison.Ordinal);
     }
 
     private sealed record DemoRun(int ExitCode, string Output);
 
     /// <summary>
-    /// Runs <c>dotnet appliance.dll args</c> in the root namespace. On timeout: SIGTERM (the demo
+    /// Runs <c>dotnet appliance-demo.dll --appliance appliance.dll args</c> in the root namespace. On timeout: SIGTERM (the demo
     /// removes its lab), then SIGKILL if it does not end, and the test fails with the output.
     /// </summary>
     private static async Task<DemoRun> RunDemoAsync(IReadOnlyList<string> args, TimeSpan timeout)
@@ -72,6 +82,8 @@ public sealed partial class DemoCheckTests
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        psi.ArgumentList.Add(ApplianceBinary.DemoDllPath);
+        psi.ArgumentList.Add("--appliance");
         psi.ArgumentList.Add(ApplianceBinary.DllPath);
         foreach (var arg in args)
         {
@@ -106,7 +118,7 @@ public sealed partial class DemoCheckTests
                 process.Kill(entireProcessTree: true);
                 await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
             }
-            Assert.Fail($"'appliance {string.Join(' ', args)}' did not finish within {timeout}.\n{Joined()}");
+            Assert.Fail($"'appliance demo {string.Join(' ', args)}' did not finish within {timeout}.\n{Joined()}");
         }
         // Flush the asynchronous readers.
         process.WaitForExit();

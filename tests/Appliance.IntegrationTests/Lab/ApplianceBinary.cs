@@ -5,14 +5,16 @@ using Appliance.Lab;
 namespace Appliance.IntegrationTests.Lab;
 
 /// <summary>
-/// Finds the built appliance (src/Appliance.Web, assembly <c>appliance</c>) so tests can start it
-/// inside a lab namespace as <c>dotnet appliance.dll …</c>. The integration test project has a
-/// build-only ProjectReference on the web project, so building the tests builds it first.
+/// Finds the built product (src/Appliance, assembly <c>appliance</c>) so tests can start it inside a
+/// lab namespace as <c>dotnet appliance.dll …</c>, and the demo executable (src/Appliance.Demo,
+/// <c>appliance-demo.dll</c>). The integration test project has build-only ProjectReferences on both,
+/// so building the tests builds them first.
 /// </summary>
 public static class ApplianceBinary
 {
     private static readonly Lazy<string> LazyRepoRoot = new(FindRepoRoot);
-    private static readonly Lazy<string> LazyDllPath = new(FindDll);
+    private static readonly Lazy<string> LazyDllPath = new(() => FindDll("Appliance", "appliance.dll"));
+    private static readonly Lazy<string> LazyDemoDllPath = new(() => FindDll("Appliance.Demo", "appliance-demo.dll"));
 
     /// <summary>The directory holding Appliance.sln.</summary>
     public static string RepoRoot => LazyRepoRoot.Value;
@@ -23,6 +25,9 @@ public static class ApplianceBinary
 
     /// <summary>Full path of appliance.dll; throws when it was not built.</summary>
     public static string DllPath => LazyDllPath.Value;
+
+    /// <summary>Full path of appliance-demo.dll; throws when it was not built.</summary>
+    public static string DemoDllPath => LazyDemoDllPath.Value;
 
     /// <summary>
     /// Starts <c>dotnet appliance.dll <paramref name="args"/></c> in <paramref name="node"/>'s
@@ -81,10 +86,10 @@ public static class ApplianceBinary
         throw new InvalidOperationException($"No Appliance.sln above {AppContext.BaseDirectory}.");
     }
 
-    private static string FindDll()
+    private static string FindDll(string project, string name)
     {
-        var bin = Path.Combine(RepoRoot, "src", "Appliance.Web", "bin");
-        var preferred = Path.Combine(bin, Configuration, "net10.0", "appliance.dll");
+        var bin = Path.Combine(RepoRoot, "src", project, "bin");
+        var preferred = Path.Combine(bin, Configuration, "net10.0", name);
         if (File.Exists(preferred))
         {
             return preferred;
@@ -92,12 +97,12 @@ public static class ApplianceBinary
 
         // Fall back to another configuration's build, newest first.
         var other = Directory.Exists(bin)
-            ? Directory.GetFiles(bin, "appliance.dll", SearchOption.AllDirectories)
+            ? Directory.GetFiles(bin, name, SearchOption.AllDirectories)
                 .Where(p => Path.GetFileName(Path.GetDirectoryName(p)) == "net10.0")
                 .OrderByDescending(File.GetLastWriteTimeUtc)
                 .FirstOrDefault()
             : null;
         return other ?? throw new FileNotFoundException(
-            $"appliance.dll not built: expected {preferred}. Build Appliance.sln (scripts/test does).", preferred);
+            $"{name} not built: expected {preferred}. Build Appliance.sln (scripts/test does).", preferred);
     }
 }

@@ -22,11 +22,11 @@ public sealed class ImportTests
         UCARP_PREEMPT=yes
         """;
 
-    private static async Task<(int Code, string Output, string Error)> RunCliAsync(params string[] args)
+    private static async Task<(int Code, string Output, string Error)> RunCliAsync(string file, string data)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = await ImportCommand.RunAsync(args, output, error, builder =>
+        var code = await ImportCommand.RunAsync(file, data, output, error, builder =>
         {
             builder.Configuration["APPLIANCE_ADMIN_PASSWORD"] = TestHost.AdminPassword;
             builder.Services.AddSingleton<IDataPlane>(new FakeDataPlane());
@@ -43,13 +43,13 @@ public sealed class ImportTests
         var file = Path.Combine(data.Path, "ucarp.conf");
         await File.WriteAllTextAsync(file, UcarpConf);
 
-        var (code, output, error) = await RunCliAsync(file, "--data", data.Path);
+        var (code, output, error) = await RunCliAsync(file, data.Path);
 
         Assert.True(code == 0, output + error);
         Assert.Contains("ucarp.conf: info: eth-test0/42: imported as id 1", output);
         Assert.EndsWith("ucarp.conf: 1 VHID(s) imported, 0 skipped as already configured, 0 error(s), 0 warning(s)" + Environment.NewLine, output);
 
-        var (again, secondOutput, _) = await RunCliAsync(file, $"--data={data.Path}");
+        var (again, secondOutput, _) = await RunCliAsync(file, data.Path);
         Assert.Equal(1, again);
         Assert.Contains("ucarp.conf: warning: eth-test0/42: vhid 42 is already configured on eth-test0; skipped", secondOutput);
 
@@ -70,7 +70,7 @@ public sealed class ImportTests
         var file = Path.Combine(data.Path, "ucarp.conf");
         await File.WriteAllTextAsync(file, UcarpConf.Replace("eth-test0", "eth9") + "\nUCARP_FROBNICATE=1\n");
 
-        var (code, output, _) = await RunCliAsync(file, "--data", data.Path);
+        var (code, output, _) = await RunCliAsync(file, data.Path);
 
         Assert.Equal(1, code);
         Assert.Matches(@"ucarp\.conf:9: warning: .*UCARP_FROBNICATE", output);
@@ -79,11 +79,15 @@ public sealed class ImportTests
     }
 
     [Fact]
-    public async Task Cli_NoFile_UsageAndExitOne()
+    public async Task Cli_MissingFile_NamesItAndExitsOne()
     {
-        var (code, _, error) = await RunCliAsync();
+        using var data = new TempDirectory();
+        var file = Path.Combine(data.Path, "no-such-ucarp.conf");
+
+        var (code, _, error) = await RunCliAsync(file, data.Path);
+
         Assert.Equal(1, code);
-        Assert.Contains(ImportCommand.Usage, error);
+        Assert.StartsWith($"import: cannot read {file}:", error, StringComparison.Ordinal);
     }
 
     [Fact]

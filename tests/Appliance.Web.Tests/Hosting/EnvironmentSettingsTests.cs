@@ -1,18 +1,13 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Appliance.Web.Hosting;
-using Microsoft.Extensions.Configuration;
-using Appliance.Web.Storage;
 using Appliance.Web.Tests.Infrastructure;
 
 namespace Appliance.Web.Tests.Hosting;
 
-/// <summary>The environment variables of docs/docker.md: URLs, data directory, first-start VHID.</summary>
+/// <summary>The first-start VHID variables of docs/docker.md (URLs and data directory: <see cref="ServeConfigurationTests"/>).</summary>
 public sealed class EnvironmentSettingsTests
 {
-    private static IConfiguration Config(params (string Key, string Value)[] values) =>
-        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
-
     private static readonly Dictionary<string, string?> Seed = new()
     {
         [InitialVhid.Interface] = "eth-test0",
@@ -23,59 +18,6 @@ public sealed class EnvironmentSettingsTests
         [InitialVhid.Preempt] = "yes",
         [InitialVhid.CheckHttp] = "http://127.0.0.1:9/",
     };
-
-    [Fact]
-    public void ResolveUrls_Precedence_FlagThenApplianceThenAspNetCoreThenDefault()
-    {
-        var both = Config(("APPLIANCE_URLS", "http://0.0.0.0:8081"), ("ASPNETCORE_URLS", "http://0.0.0.0:8082"));
-
-        Assert.Equal("http://127.0.0.1:9", EnvironmentSettings.ResolveUrls("http://127.0.0.1:9", both, out _));
-        Assert.Equal("http://0.0.0.0:8081", EnvironmentSettings.ResolveUrls(null, both, out _));
-        Assert.Equal("http://0.0.0.0:8082", EnvironmentSettings.ResolveUrls(null, Config(("ASPNETCORE_URLS", "http://0.0.0.0:8082")), out _));
-        Assert.Equal("http://127.0.0.1:8080", EnvironmentSettings.ResolveUrls(null, Config(("APPLIANCE_URLS", " ")), out _));
-    }
-
-    [Fact]
-    public void ResolveUrls_BadApplianceUrls_ErrorNamesTheVariable()
-    {
-        Assert.Null(EnvironmentSettings.ResolveUrls(null, Config(("APPLIANCE_URLS", "ftp://x")), out var error));
-        Assert.StartsWith("APPLIANCE_URLS: 'ftp://x'", error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void ResolveDataDirectory_FlagWinsOverVariable()
-    {
-        var config = Config(("APPLIANCE_DATA", "/var/lib/appliance"));
-        Assert.Equal("/srv/x", EnvironmentSettings.ResolveDataDirectory("/srv/x", config));
-        Assert.Equal("/var/lib/appliance", EnvironmentSettings.ResolveDataDirectory(null, config));
-        Assert.Null(EnvironmentSettings.ResolveDataDirectory(null, Config()));
-    }
-
-    [Fact]
-    public async Task Start_ApplianceUrlsAndDataWithoutFlags_ListensAndStoresThere()
-    {
-        using var data = new TempDirectory();
-        var app = new ApplianceWebApplication(new ServeArguments(), builder =>
-        {
-            builder.Configuration["APPLIANCE_URLS"] = "http://127.0.0.1:0";
-            builder.Configuration["ASPNETCORE_URLS"] = "http://127.0.0.1:1";
-            builder.Configuration["APPLIANCE_DATA"] = data.Path;
-            builder.Configuration["APPLIANCE_ADMIN_PASSWORD"] = TestHost.AdminPassword;
-            builder.Services.AddSingleton<Appliance.Engine.Transport.IDataPlane>(new FakeDataPlane());
-            builder.Services.AddSingleton(new Appliance.Web.Auth.AdminPasswordOutput(TextWriter.Null));
-        });
-        await using (app)
-        {
-            await app.StartAsync().WaitAsync(TestHost.Timeout);
-            var address = app.Addresses.Single();
-            Assert.Equal("127.0.0.1", address.Host);
-            Assert.NotEqual(1, address.Port);
-            using var client = new HttpClient { BaseAddress = address, Timeout = TestHost.Timeout };
-            Assert.True((await client.GetAsync("/healthz")).IsSuccessStatusCode);
-            await app.StopAsync().WaitAsync(TestHost.Timeout);
-        }
-        Assert.True(File.Exists(Path.Combine(data.Path, LiteDbApplianceStore.FileName)));
-    }
 
     [Fact]
     public async Task FirstStart_SeedVariables_CreateOneVhidWithHttpCheck()
