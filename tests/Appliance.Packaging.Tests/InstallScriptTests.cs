@@ -10,13 +10,13 @@ public sealed class InstallScriptTests(PublishFixture publish)
         try
         {
             var script = Repo.PathOf("deploy", "install.sh");
-            var first = await Repo.RunAsync("bash", [script, "--from", publish.Output, "--destdir", dest.FullName], TimeSpan.FromMinutes(2));
-            Assert.True(first.ExitCode == 0, Text.Lines(first));
+            var first = await ExternalProcess.RunAsync("bash", [script, "--from", publish.Output, "--destdir", dest.FullName], TimeSpan.FromMinutes(2));
+            Assert.True(first.ExitCode == 0, first.Output);
             File.WriteAllText(Path.Combine(dest.FullName, "opt", "appliance", "stale.dll"), "left over from an older build");
 
-            var second = await Repo.RunAsync("bash", [script, "--from", publish.Output, "--destdir", dest.FullName], TimeSpan.FromMinutes(2));
+            var second = await ExternalProcess.RunAsync("bash", [script, "--from", publish.Output, "--destdir", dest.FullName], TimeSpan.FromMinutes(2));
 
-            Assert.True(second.ExitCode == 0, Text.Lines(second));
+            Assert.True(second.ExitCode == 0, second.Output);
             var prefix = Path.Combine(dest.FullName, "opt", "appliance");
             Assert.True(File.Exists(Path.Combine(prefix, "appliance.dll")));
             Assert.True((File.GetUnixFileMode(Path.Combine(prefix, "appliance")) & UnixFileMode.OtherExecute) != 0);
@@ -44,7 +44,7 @@ public sealed class InstallScriptTests(PublishFixture publish)
     [Fact]
     public async Task Install_UnknownOption_RefusedWithoutDoingAnything()
     {
-        var result = await Repo.RunAsync("bash", [Repo.PathOf("deploy", "install.sh"), "--frobnicate"], TimeSpan.FromMinutes(1));
+        var result = await ExternalProcess.RunAsync("bash", [Repo.PathOf("deploy", "install.sh"), "--frobnicate"], TimeSpan.FromMinutes(1));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("unknown option '--frobnicate'", result.Stderr, StringComparison.Ordinal);
@@ -53,7 +53,7 @@ public sealed class InstallScriptTests(PublishFixture publish)
     [Fact]
     public async Task Install_StartWithDestdir_Refused()
     {
-        var result = await Repo.RunAsync("bash", [Repo.PathOf("deploy", "install.sh"), "--destdir", "/nonexistent", "--start"], TimeSpan.FromMinutes(1));
+        var result = await ExternalProcess.RunAsync("bash", [Repo.PathOf("deploy", "install.sh"), "--destdir", "/nonexistent", "--start"], TimeSpan.FromMinutes(1));
 
         Assert.Equal(2, result.ExitCode);
     }

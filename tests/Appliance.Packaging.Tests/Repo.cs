@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace Appliance.Packaging.Tests;
 
 internal static class Repo
@@ -23,41 +20,6 @@ internal static class Repo
         }
         throw new InvalidOperationException("Appliance.sln not found above " + AppContext.BaseDirectory);
     }
-
-    public sealed record Result(int ExitCode, string Stdout, string Stderr);
-
-    /// <summary>Runs a program (no shell) with a hard timeout; the process tree is killed if it overruns.</summary>
-    public static async Task<Result> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, IDictionary<string, string>? env = null)
-    {
-        var info = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-        foreach (var (k, v) in env ?? new Dictionary<string, string>())
-        {
-            info.Environment[k] = v;
-        }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', info.ArgumentList)} did not finish within {timeout}");
-        }
-        return new Result(process.ExitCode, await stdout, await stderr);
-    }
 }
 
 /// <summary>One <c>dotnet publish</c> of the product (src/Appliance) for the whole test run, as the Dockerfile's build stage does.</summary>
@@ -67,7 +29,7 @@ public sealed class PublishFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var result = await Repo.RunAsync("dotnet",
+        var result = await ExternalProcess.RunAsync("dotnet",
             ["publish", Repo.PathOf(Repo.ProductProject), "-c", "Release", "-o", Output, "--nologo", "-v", "q"],
             TimeSpan.FromMinutes(5));
         if (result.ExitCode != 0)
@@ -87,9 +49,4 @@ public sealed class PublishFixture : IAsyncLifetime
 public sealed class PublishCollection : ICollectionFixture<PublishFixture>
 {
     public const string Name = "publish";
-}
-
-internal static class Text
-{
-    public static string Lines(Repo.Result r) => new StringBuilder().AppendLine(r.Stdout).AppendLine(r.Stderr).ToString();
 }
