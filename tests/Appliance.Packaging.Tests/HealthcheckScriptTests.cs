@@ -42,7 +42,7 @@ public sealed class HealthcheckScriptTests
             // A wildcard first URL is reached on loopback.
             var env = new Dictionary<string, string> { ["APPLIANCE_URLS"] = $"http://0.0.0.0:{port};http://198.18.0.9:1" };
 
-            var result = await ExternalProcess.RunAsync("bash", [Repo.PathOf("docker", "healthcheck.sh"), "/healthz"], Timeout, env);
+            var result = await ExternalProcess.RunAsync("bash", [Repository.PathOf("docker", "healthcheck.sh"), "/healthz"], Timeout, env);
             var request = await server.WaitAsync(Timeout);
 
             Assert.Equal(exitCode, result.ExitCode);
@@ -62,7 +62,7 @@ public sealed class HealthcheckScriptTests
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
 
-        var result = await ExternalProcess.RunAsync("bash", [Repo.PathOf("docker", "healthcheck.sh"), $"http://127.0.0.1:{port}/healthz"], Timeout);
+        var result = await ExternalProcess.RunAsync("bash", [Repository.PathOf("docker", "healthcheck.sh"), $"http://127.0.0.1:{port}/healthz"], Timeout);
 
         Assert.Equal(1, result.ExitCode);
     }
@@ -70,7 +70,7 @@ public sealed class HealthcheckScriptTests
     [Fact]
     public async Task Healthcheck_Https_RefusedWithReason()
     {
-        var result = await ExternalProcess.RunAsync("bash", [Repo.PathOf("docker", "healthcheck.sh"), "https://127.0.0.1:8443/healthz"], Timeout);
+        var result = await ExternalProcess.RunAsync("bash", [Repository.PathOf("docker", "healthcheck.sh"), "https://127.0.0.1:8443/healthz"], Timeout);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("only http://", result.Stderr, StringComparison.Ordinal);

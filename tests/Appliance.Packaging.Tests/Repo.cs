@@ -2,24 +2,8 @@ namespace Appliance.Packaging.Tests;
 
 internal static class Repo
 {
-    public static string Root { get; } = FindRoot();
-
     /// <summary>The product project that docker/Dockerfile and deploy/install.sh publish.</summary>
     public const string ProductProject = "src/Appliance/Appliance.csproj";
-
-    public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Appliance.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Appliance.sln not found above " + AppContext.BaseDirectory);
-    }
 }
 
 /// <summary>One <c>dotnet publish</c> of the product (src/Appliance) for the whole test run, as the Dockerfile's build stage does.</summary>
@@ -30,7 +14,7 @@ public sealed class PublishFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var result = await ExternalProcess.RunAsync("dotnet",
-            ["publish", Repo.PathOf(Repo.ProductProject), "-c", "Release", "-o", Output, "--nologo", "-v", "q"],
+            ["publish", Repository.PathOf(Repo.ProductProject), "-c", "Release", "-o", Output, "--nologo", "-v", "q"],
             TimeSpan.FromMinutes(5));
         if (result.ExitCode != 0)
         {

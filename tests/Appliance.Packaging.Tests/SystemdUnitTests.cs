@@ -3,7 +3,7 @@ namespace Appliance.Packaging.Tests;
 [Collection(PublishCollection.Name)]
 public sealed class SystemdUnitTests(PublishFixture publish)
 {
-    private static readonly string UnitPath = Repo.PathOf("deploy", "appliance.service");
+    private static readonly string UnitPath = Repository.PathOf("deploy", "appliance.service");
 
     /// <summary>Section → key → values (a key may repeat), as systemd reads it.</summary>
     private static Dictionary<string, Dictionary<string, List<string>>> ParseUnit(string text)

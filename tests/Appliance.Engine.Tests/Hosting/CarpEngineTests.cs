@@ -3,7 +3,8 @@ using System.Net;
 using Appliance.Engine.Hosting;
 using Appliance.Engine.Protocol;
 using Appliance.Engine.StateMachine;
-using Appliance.Engine.Tests.Scripts;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Appliance.Engine.Tests.Hosting;
@@ -15,18 +16,21 @@ public sealed class CarpEngineTests : IAsyncDisposable
     private static readonly IPAddress PeerAddress = IPAddress.Parse("198.18.0.2");
     private readonly FakeTimeProvider _time = new();
     private readonly FakeDataPlane _plane = new();
-    private readonly CapturingLogger _log = new();
+    private readonly FakeLogCollector _log = new();
+    private readonly ILoggerFactory _loggers;
     private readonly CarpEngine _engine;
     private readonly CancellationTokenSource _cts = new(TimeSpan.FromSeconds(60));
 
     public CarpEngineTests()
     {
-        _engine = new CarpEngine(_plane, _time, _log);
+        _loggers = FakeLogs.Factory(_log);
+        _engine = new CarpEngine(_plane, _time, _loggers);
     }
 
     public async ValueTask DisposeAsync()
     {
         await Drive(_engine.DisposeAsync().AsTask());
+        _loggers.Dispose();
         _cts.Dispose();
     }
 
@@ -224,7 +228,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
         channel.Inject(FakeChannel.Advert(config, PeerAddress, 1, 100, counter: 5));
         await apply.WaitAsync(Wait);
         Assert.False(_plane.HasAddress("veth0", config.VirtualAddress));
-        Assert.Contains(_log.Lines, l => l.Message == "Preferred master advertised: going back to BACKUP state");
+        Assert.Contains(_log.GetSnapshot(), l => l.Message == "Preferred master advertised: going back to BACKUP state");
     }
 
     [Fact]
@@ -236,7 +240,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
         Assert.False(_plane.HasAddress("veth0", config.VirtualAddress));
         Assert.Equal(["del veth0 198.18.0.101/32"], _plane.AddressOps);
         Assert.Equal(CarpState.Backup, Status("veth0/1").State);
-        Assert.Contains(_log.Lines, l => l.Message.Contains("left configured by an earlier run", StringComparison.Ordinal));
+        Assert.Contains(_log.GetSnapshot(), l => l.Message.Contains("left configured by an earlier run", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -274,7 +278,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
             Assert.Equal(reason == DropReason.BadDigest ? 2 : 1, status.Counters.Drops.GetValueOrDefault(reason));
         }
         Assert.Equal(bad.Count, status.Counters.Drops.Count);
-        Assert.Contains(_log.Lines, l => l.Message == "Bad TTL: [64]");
+        Assert.Contains(_log.GetSnapshot(), l => l.Message == "Bad TTL: [64]");
 
         channel.Inject(Good());
         status = Status("veth0/1");

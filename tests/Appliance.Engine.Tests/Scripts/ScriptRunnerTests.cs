@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.Versioning;
 using Appliance.Engine.Scripts;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Appliance.Engine.Tests.Scripts;
 
@@ -10,7 +11,7 @@ public sealed class ScriptRunnerTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private readonly string _dir = Directory.CreateTempSubdirectory("scriptrunner-").FullName;
-    private readonly CapturingLogger _log = new();
+    private readonly FakeLogger _log = new();
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -40,7 +41,7 @@ public sealed class ScriptRunnerTests : IDisposable
         runner.Enqueue(request);
         Assert.Equal(0, await done.WaitAsync(Wait));
         Assert.Equal([path, "3", "veth0", "198.18.0.100", "extra param"], File.ReadAllLines(outFile));
-        Assert.Contains(_log.Lines, l => l.Level == LogLevel.Warning && l.Message == $"Spawning [{path} veth0 198.18.0.100 extra param]");
+        Assert.Contains(_log.Collector.GetSnapshot(), l => l.Level == LogLevel.Warning && l.Message == $"Spawning [{path} veth0 198.18.0.100 extra param]");
     }
 
     [Fact]
@@ -64,8 +65,8 @@ public sealed class ScriptRunnerTests : IDisposable
         runner.Enqueue(request);
         await done.WaitAsync(Wait);
         await runner.DisposeAsync().AsTask().WaitAsync(Wait);
-        Assert.Contains(_log.Lines, l => l.Message.EndsWith("hello-out", StringComparison.Ordinal));
-        Assert.Contains(_log.Lines, l => l.Message.EndsWith("hello-err", StringComparison.Ordinal));
+        Assert.Contains(_log.Collector.GetSnapshot(), l => l.Message.EndsWith("hello-out", StringComparison.Ordinal));
+        Assert.Contains(_log.Collector.GetSnapshot(), l => l.Message.EndsWith("hello-err", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -76,7 +77,7 @@ public sealed class ScriptRunnerTests : IDisposable
         var (request, done) = Request(path, "veth0", "198.18.0.100");
         runner.Enqueue(request);
         Assert.Equal(3, await done.WaitAsync(Wait));
-        Assert.Contains(_log.Lines, l => l.Level == LogLevel.Warning && l.Message.Contains($"[{path} veth0 198.18.0.100] exited with status 3", StringComparison.Ordinal));
+        Assert.Contains(_log.Collector.GetSnapshot(), l => l.Level == LogLevel.Warning && l.Message.Contains($"[{path} veth0 198.18.0.100] exited with status 3", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -87,8 +88,8 @@ public sealed class ScriptRunnerTests : IDisposable
         var (request, done) = Request(path, "veth0", "198.18.0.100");
         runner.Enqueue(request);
         Assert.Equal(0, await done.WaitAsync(Wait));
-        Assert.Contains(_log.Lines, l => l.Level == LogLevel.Information && l.Message.Contains("exited with status 0", StringComparison.Ordinal));
-        Assert.DoesNotContain(_log.Lines, l => l.Level >= LogLevel.Error);
+        Assert.Contains(_log.Collector.GetSnapshot(), l => l.Level == LogLevel.Information && l.Message.Contains("exited with status 0", StringComparison.Ordinal));
+        Assert.DoesNotContain(_log.Collector.GetSnapshot(), l => l.Level >= LogLevel.Error);
     }
 
     [Fact]
@@ -102,7 +103,7 @@ public sealed class ScriptRunnerTests : IDisposable
         runner.Enqueue(request);
         Assert.Null(await done.WaitAsync(Wait));
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"took {sw.Elapsed}");
-        Assert.Contains(_log.Lines, l => l.Level == LogLevel.Error && l.Message.Contains("killed after", StringComparison.Ordinal));
+        Assert.Contains(_log.Collector.GetSnapshot(), l => l.Level == LogLevel.Error && l.Message.Contains("killed after", StringComparison.Ordinal));
         var ids = File.ReadAllText(pids).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToList();
         Assert.Equal(2, ids.Count);
         foreach (var pid in ids)
@@ -142,7 +143,7 @@ public sealed class ScriptRunnerTests : IDisposable
         var (request, done) = Request(path, "veth0", "198.18.0.100", "x");
         runner.Enqueue(request);
         Assert.Null(await done.WaitAsync(Wait));
-        Assert.Contains(_log.Lines, l => l.Level == LogLevel.Error && l.Message.StartsWith($"Unable to exec {path} veth0 198.18.0.100 x: ", StringComparison.Ordinal));
+        Assert.Contains(_log.Collector.GetSnapshot(), l => l.Level == LogLevel.Error && l.Message.StartsWith($"Unable to exec {path} veth0 198.18.0.100 x: ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -155,7 +156,7 @@ public sealed class ScriptRunnerTests : IDisposable
         runner.Enqueue(ok);
         Assert.Null(await missingDone.WaitAsync(Wait));
         Assert.Equal(5, await okDone.WaitAsync(Wait));
-        Assert.Contains(_log.Lines, l => l.Message.StartsWith("Unable to exec ", StringComparison.Ordinal));
+        Assert.Contains(_log.Collector.GetSnapshot(), l => l.Message.StartsWith("Unable to exec ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -186,7 +187,7 @@ public sealed class ScriptRunnerTests : IDisposable
         var (next, nextDone) = Request(Script("b.sh", "exit 1"), "veth0", "198.18.0.100");
         runner.Enqueue(next);
         Assert.Equal(1, await nextDone.WaitAsync(Wait));
-        Assert.Contains(_log.Lines, l => l.Level == LogLevel.Error && l.Message == "Script completion callback failed");
+        Assert.Contains(_log.Collector.GetSnapshot(), l => l.Level == LogLevel.Error && l.Message == "Script completion callback failed");
     }
 
     [Fact]

@@ -209,7 +209,7 @@ public sealed class NetworkLabTests
 
         Assert.True(File.Exists(path), path);
         Assert.Equal("appliance.dll", Path.GetFileName(path));
-        Assert.True(File.Exists(Path.Combine(ApplianceBinary.RepoRoot, "Appliance.sln")));
+        Assert.True(File.Exists(Path.Combine(Repository.Root, "Appliance.sln")));
         Assert.Contains(Path.Combine("src", "Appliance", "bin", ApplianceBinary.Configuration, "net10.0"), path, StringComparison.Ordinal);
     }
 
