@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -143,17 +142,14 @@ public sealed class HealthProbeTests
     [Fact]
     public async Task Monitor_RealCommandFailing_DemotesThroughTheEngine()
     {
-        var engine = new FakeCarpEngine();
+        var engine = new FakeCarpEngine().WithVhid("eth0/3");
         using var probe = new HealthProbe();
         await using var monitor = new HealthMonitor(engine, probe, TimeProvider.System);
         var check = new HealthCheckConfig("false", HealthCheckKind.Command, "/bin/false", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2), Fall: 2);
 
+        // A real process on the real clock: polled.
         monitor.Apply(new Dictionary<string, IReadOnlyList<HealthCheckConfig>> { ["eth0/3"] = [check] });
-        var watch = Stopwatch.StartNew();
-        while (engine.Demotions.IsEmpty && watch.Elapsed < TestTimeout)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => !engine.Demotions.IsEmpty, "a demotion");
 
         var demotion = Assert.Single(engine.Demotions);
         Assert.Equal("Command check false: /bin/false exited with 1, expected 0 (2 failures in a row)", demotion.Reason);

@@ -15,7 +15,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
     private static readonly IPAddress Own = IPAddress.Parse("198.18.0.1");
     private static readonly IPAddress PeerAddress = IPAddress.Parse("198.18.0.2");
     private readonly FakeTimeProvider _time = new();
-    private readonly FakeDataPlane _plane = new();
+    private readonly FakeDataPlane _plane = new("veth0");
     private readonly FakeLogCollector _log = new();
     private readonly ILoggerFactory _loggers;
     private readonly CarpEngine _engine;
@@ -53,15 +53,6 @@ public sealed class CarpEngineTests : IAsyncDisposable
             await Task.Delay(2);
         }
         await task.WaitAsync(Wait);
-    }
-
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        for (var i = 0; i < 500 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-        Assert.True(condition(), what);
     }
 
     private VhidStatus Status(string key) => _engine.Snapshot().Single(s => s.Key == key);
@@ -117,7 +108,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
         await _engine.ApplyAsync([], _cts.Token).WaitAsync(Wait);
         _time.Advance(TimeSpan.FromSeconds(10));
         Assert.Empty(_plane.Channels);
-        Assert.Empty(_plane.Garps);
+        Assert.Empty(_plane.GratuitousArps);
         Assert.Empty(_plane.AddressOps);
         Assert.Empty(_engine.Snapshot());
     }
@@ -137,7 +128,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
         Assert.Equal(CarpState.Master, status.State);
         Assert.Equal("veth0:ucarp", _plane.LabelOf("veth0", config.VirtualAddress));
         Assert.Contains("add veth0 198.18.0.107/32 veth0:ucarp", _plane.AddressOps);
-        Assert.Equal([("veth0", config.VirtualAddress)], _plane.Garps);
+        Assert.Equal([("veth0", config.VirtualAddress)], _plane.GratuitousArps);
         var sent = Assert.Single(channel.Sent);
         Assert.Equal(1, status.Counters.AdvertsSent);
 
@@ -158,7 +149,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
     {
         var recorder = Recorder.Watch(_engine, _cts.Token);
         await StartAsMaster(Config());
-        await Eventually(() => recorder.Transitions("veth0/1").Count == 2, "two transitions");
+        await Eventually.TrueAsync(() => recorder.Transitions("veth0/1").Count == 2, "two transitions");
         var before = Status("veth0/1");
 
         await _engine.ApplyAsync([Config() with { }], _cts.Token).WaitAsync(Wait);
@@ -209,7 +200,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
         Assert.Equal((255, 255), (channel.Sent[^1][5], channel.Sent[^1][2]));
         Assert.Null(_plane.LabelOf("veth0", Config().VirtualAddress));
         Assert.Equal("del veth0 198.18.0.101/32", _plane.AddressOps[^1]);
-        await Eventually(() => recorder.Events.OfType<EngineEvent.Removed>().Any(r => r.Key == "veth0/1"), "Removed event");
+        await Eventually.TrueAsync(() => recorder.Events.OfType<EngineEvent.Removed>().Any(r => r.Key == "veth0/1"), "Removed event");
         var last = recorder.Transitions("veth0/1")[^1];
         Assert.Equal((CarpState.Master, CarpState.Backup, TransitionCause.Shutdown), (last.From, last.To, last.Cause));
     }
@@ -221,7 +212,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
         await StartAsMaster(config);
         var channel = _plane.Channels[0];
         var apply = _engine.ApplyAsync([], _cts.Token);
-        await Eventually(() => channel.Sent.Count >= 2 && channel.Sent[^1][5] == 255, "bow-out advert");
+        await Eventually.TrueAsync(() => channel.Sent.Count >= 2 && channel.Sent[^1][5] == 255, "bow-out advert");
         Assert.False(apply.IsCompleted);
         Assert.True(_plane.HasAddress("veth0", config.VirtualAddress), "VIP kept until the peer claims it");
 
@@ -298,13 +289,13 @@ public sealed class CarpEngineTests : IAsyncDisposable
     {
         var recorder = Recorder.Watch(_engine, _cts.Token);
         await StartAsMaster(Config());
-        await Eventually(() => recorder.Transitions("veth0/1").Count == 2, "two transitions");
+        await Eventually.TrueAsync(() => recorder.Transitions("veth0/1").Count == 2, "two transitions");
         var t = recorder.Transitions("veth0/1");
         Assert.Equal((CarpState.Init, CarpState.Backup, TransitionCause.Startup), (t[0].From, t[0].To, t[0].Cause));
         Assert.Equal((CarpState.Backup, CarpState.Master, TransitionCause.MasterDownTimeout), (t[1].From, t[1].To, t[1].Cause));
         Assert.Equal("Switching to state: MASTER", t[1].LogLine);
         Assert.Equal(_time.GetUtcNow(), t[1].At);
-        await Eventually(() => recorder.Events.OfType<EngineEvent.StatusChanged>().Any(s => s.Status.State == CarpState.Master), "status MASTER");
+        await Eventually.TrueAsync(() => recorder.Events.OfType<EngineEvent.StatusChanged>().Any(s => s.Status.State == CarpState.Master), "status MASTER");
     }
 
     [Fact]
@@ -320,7 +311,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
         Assert.Equal("maintenance: waiting for a peer to take over", status.Message);
         var channel = _plane.Channels[0];
         Assert.Equal((255, 255), (channel.Sent[^1][5], channel.Sent[^1][2]));
-        await Eventually(() => recorder.Events.OfType<EngineEvent.StatusChanged>().Any(s => s.Status.Message == "maintenance: waiting for a peer to take over"), "maintenance status event");
+        await Eventually.TrueAsync(() => recorder.Events.OfType<EngineEvent.StatusChanged>().Any(s => s.Status.Message == "maintenance: waiting for a peer to take over"), "maintenance status event");
 
         _time.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal(CarpState.Master, Status("veth0/1").State);
@@ -330,7 +321,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
         Assert.Equal(CarpState.Backup, status.State);
         Assert.Equal("maintenance: the VIP stays with the peer until released", status.Message);
         Assert.False(_plane.HasAddress("veth0", config.VirtualAddress));
-        await Eventually(() => recorder.Transitions("veth0/1").Count == 3, "the yield transition");
+        await Eventually.TrueAsync(() => recorder.Transitions("veth0/1").Count == 3, "the yield transition");
         Assert.Equal(TransitionCause.AdminAction, recorder.Transitions("veth0/1")[2].Cause);
     }
 

@@ -27,7 +27,7 @@ public sealed record TestHostOptions
 public sealed class TestHost : IAsyncDisposable
 {
     public const string AdminPassword = "test-admin-password";
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan Timeout = TestTimeouts.Default;
 
     private readonly bool _ownsDirectory;
     private bool _stopped;
@@ -58,7 +58,7 @@ public sealed class TestHost : IAsyncDisposable
         var ownsDirectory = options.DataDirectory is null;
         var dataDirectory = options.DataDirectory ?? NewDataDirectory();
         var dataPlane = new FakeDataPlane();
-        var engine = options.UseFakeEngine ? new FakeCarpEngine(TimeProvider.System) : null;
+        var engine = options.UseFakeEngine ? new FakeCarpEngine() : null;
         var adminOutput = new StringWriter();
         ApplianceWebApplication app;
         try
