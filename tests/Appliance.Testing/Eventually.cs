@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Appliance.Testing;
 
 /// <summary>Polling for what real threads, processes or sockets do; under a fake clock, advance it instead.</summary>
@@ -5,21 +7,25 @@ public static class Eventually
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>Polls <paramref name="condition"/> every 20 ms until true or the timeout, then fails with <paramref name="what"/>.</summary>
-    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    /// <summary>
+    /// Polls <paramref name="condition"/> every 20 ms until true and returns how long that took; fails naming
+    /// <paramref name="what"/> after the timeout.
+    /// </summary>
+    public static async Task<TimeSpan> TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TestTimeouts.Default);
-        while (DateTime.UtcNow < deadline)
+        var limit = timeout ?? TestTimeouts.Default;
+        var clock = Stopwatch.StartNew();
+        while (!await condition().WaitAsync(TestTimeouts.Default))
         {
-            if (await condition().WaitAsync(TestTimeouts.Default))
+            if (clock.Elapsed > limit)
             {
-                return;
+                Assert.Fail($"timed out after {limit} waiting for {what}");
             }
             await Task.Delay(Poll);
         }
-        Assert.Fail($"timed out waiting for {what}");
+        return clock.Elapsed;
     }
 
-    public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
+    public static Task<TimeSpan> TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
         TrueAsync(() => Task.FromResult(condition()), what, timeout);
 }
