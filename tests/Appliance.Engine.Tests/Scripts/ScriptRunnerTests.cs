@@ -9,7 +9,6 @@ namespace Appliance.Engine.Tests.Scripts;
 [UnsupportedOSPlatform("windows")]
 public sealed class ScriptRunnerTests : IDisposable
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private readonly string _dir = Directory.CreateTempSubdirectory("scriptrunner-").FullName;
     private readonly FakeLogger _log = new();
 
@@ -39,7 +38,7 @@ public sealed class ScriptRunnerTests : IDisposable
         await using var runner = new ScriptRunner(_log, TimeSpan.FromSeconds(10));
         var (request, done) = Request(path, "veth0", "198.18.0.100", "extra param");
         runner.Enqueue(request);
-        Assert.Equal(0, await done.WaitAsync(Wait));
+        Assert.Equal(0, await done.WaitAsync(TestTimeouts.Default));
         Assert.Equal([path, "3", "veth0", "198.18.0.100", "extra param"], File.ReadAllLines(outFile));
         Assert.Contains(_log.Collector.GetSnapshot(), l => l.Level == LogLevel.Warning && l.Message == $"Spawning [{path} veth0 198.18.0.100 extra param]");
     }
@@ -52,7 +51,7 @@ public sealed class ScriptRunnerTests : IDisposable
         await using var runner = new ScriptRunner(_log, TimeSpan.FromSeconds(10));
         var (request, done) = Request(path, "veth0", "198.18.0.100");
         runner.Enqueue(request);
-        Assert.Equal(0, await done.WaitAsync(Wait));
+        Assert.Equal(0, await done.WaitAsync(TestTimeouts.Default));
         Assert.Equal("2:veth0:198.18.0.100", File.ReadAllText(outFile).Trim());
     }
 
@@ -63,8 +62,8 @@ public sealed class ScriptRunnerTests : IDisposable
         await using var runner = new ScriptRunner(_log, TimeSpan.FromSeconds(10));
         var (request, done) = Request(path, "veth0", "198.18.0.100");
         runner.Enqueue(request);
-        await done.WaitAsync(Wait);
-        await runner.DisposeAsync().AsTask().WaitAsync(Wait);
+        await done.WaitAsync(TestTimeouts.Default);
+        await runner.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Default);
         Assert.Contains(_log.Collector.GetSnapshot(), l => l.Message.EndsWith("hello-out", StringComparison.Ordinal));
         Assert.Contains(_log.Collector.GetSnapshot(), l => l.Message.EndsWith("hello-err", StringComparison.Ordinal));
     }
@@ -76,7 +75,7 @@ public sealed class ScriptRunnerTests : IDisposable
         await using var runner = new ScriptRunner(_log, TimeSpan.FromSeconds(10));
         var (request, done) = Request(path, "veth0", "198.18.0.100");
         runner.Enqueue(request);
-        Assert.Equal(3, await done.WaitAsync(Wait));
+        Assert.Equal(3, await done.WaitAsync(TestTimeouts.Default));
         Assert.Contains(_log.Collector.GetSnapshot(), l => l.Level == LogLevel.Warning && l.Message.Contains($"[{path} veth0 198.18.0.100] exited with status 3", StringComparison.Ordinal));
     }
 
@@ -87,7 +86,7 @@ public sealed class ScriptRunnerTests : IDisposable
         await using var runner = new ScriptRunner(_log, TimeSpan.FromSeconds(10));
         var (request, done) = Request(path, "veth0", "198.18.0.100");
         runner.Enqueue(request);
-        Assert.Equal(0, await done.WaitAsync(Wait));
+        Assert.Equal(0, await done.WaitAsync(TestTimeouts.Default));
         Assert.Contains(_log.Collector.GetSnapshot(), l => l.Level == LogLevel.Information && l.Message.Contains("exited with status 0", StringComparison.Ordinal));
         Assert.DoesNotContain(_log.Collector.GetSnapshot(), l => l.Level >= LogLevel.Error);
     }
@@ -101,7 +100,7 @@ public sealed class ScriptRunnerTests : IDisposable
         var (request, done) = Request(path, "veth0", "198.18.0.100");
         var sw = Stopwatch.StartNew();
         runner.Enqueue(request);
-        Assert.Null(await done.WaitAsync(Wait));
+        Assert.Null(await done.WaitAsync(TestTimeouts.Default));
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"took {sw.Elapsed}");
         Assert.Contains(_log.Collector.GetSnapshot(), l => l.Level == LogLevel.Error && l.Message.Contains("killed after", StringComparison.Ordinal));
         var ids = File.ReadAllText(pids).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToList();
@@ -142,7 +141,7 @@ public sealed class ScriptRunnerTests : IDisposable
         await using var runner = new ScriptRunner(_log, TimeSpan.FromSeconds(10));
         var (request, done) = Request(path, "veth0", "198.18.0.100", "x");
         runner.Enqueue(request);
-        Assert.Null(await done.WaitAsync(Wait));
+        Assert.Null(await done.WaitAsync(TestTimeouts.Default));
         Assert.Contains(_log.Collector.GetSnapshot(), l => l.Level == LogLevel.Error && l.Message.StartsWith($"Unable to exec {path} veth0 198.18.0.100 x: ", StringComparison.Ordinal));
     }
 
@@ -154,8 +153,8 @@ public sealed class ScriptRunnerTests : IDisposable
         var (ok, okDone) = Request(Script("after.sh", "exit 5"), "veth0", "198.18.0.100");
         runner.Enqueue(missing);
         runner.Enqueue(ok);
-        Assert.Null(await missingDone.WaitAsync(Wait));
-        Assert.Equal(5, await okDone.WaitAsync(Wait));
+        Assert.Null(await missingDone.WaitAsync(TestTimeouts.Default));
+        Assert.Equal(5, await okDone.WaitAsync(TestTimeouts.Default));
         Assert.Contains(_log.Collector.GetSnapshot(), l => l.Message.StartsWith("Unable to exec ", StringComparison.Ordinal));
     }
 
@@ -174,7 +173,7 @@ public sealed class ScriptRunnerTests : IDisposable
         var enqueueTime = sw.Elapsed;
         Assert.True(enqueueTime < TimeSpan.FromMilliseconds(500), $"Enqueue took {enqueueTime}");
         Assert.False(firstDone.IsCompleted);
-        await Task.WhenAll(firstDone, secondDone).WaitAsync(Wait);
+        await Task.WhenAll(firstDone, secondDone).WaitAsync(TestTimeouts.Default);
         Assert.True(sw.Elapsed >= TimeSpan.FromSeconds(2));
         Assert.Equal(["slow", "fast"], File.ReadAllLines(order));
     }
@@ -186,7 +185,7 @@ public sealed class ScriptRunnerTests : IDisposable
         runner.Enqueue(new ScriptRequest(Script("a.sh", "exit 0"), ["veth0", "198.18.0.100"], _ => throw new InvalidOperationException("boom")));
         var (next, nextDone) = Request(Script("b.sh", "exit 1"), "veth0", "198.18.0.100");
         runner.Enqueue(next);
-        Assert.Equal(1, await nextDone.WaitAsync(Wait));
+        Assert.Equal(1, await nextDone.WaitAsync(TestTimeouts.Default));
         Assert.Contains(_log.Collector.GetSnapshot(), l => l.Level == LogLevel.Error && l.Message == "Script completion callback failed");
     }
 
