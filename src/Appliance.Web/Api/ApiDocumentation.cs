@@ -73,6 +73,8 @@ public static class ApiDocumentation
             .WithOpenApiRoutePattern(DocumentPath)
             .DisableDefaultFonts()
             .DisableTelemetry()
+            // Its toolbar offers to share the document through Scalar's servers: not from an appliance.
+            .HideDeveloperTools()
             .DisableAgent()
             .DisableMcp())
             // Scalar lets its script and icon through anonymously; here everything under the reference needs the login.
