@@ -10,7 +10,9 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/healthz", Get).AllowAnonymous().WithTags("Health");
+        endpoints.MapGet("/healthz", Get).AllowAnonymous().WithTags("Health")
+            .Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable)
+            .Describe("getHealth", "Health of the store and the last apply (anonymous)");
         return endpoints;
     }
 

@@ -14,7 +14,9 @@ public static class MetricsApi
 
     public static IEndpointRouteBuilder MapMetricsApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/metrics", Get).WithTags("Metrics");
+        endpoints.MapGet("/metrics", Get).WithTags("Metrics")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain")
+            .Describe("getMetrics", "Prometheus metrics");
         return endpoints;
     }
 

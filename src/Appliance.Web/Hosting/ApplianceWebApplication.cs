@@ -191,7 +191,7 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
 
         services.AddApplianceAuth();
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddApiDocumentation();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         AddDashboard(services);
@@ -216,7 +216,7 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         app.UseRateLimiter();
         app.UseAntiforgery();
 
-        app.MapOpenApi();
+        app.MapApiDocumentation();
         app.MapHealthApi();
         app.MapMetricsApi();
         app.MapAuthApi();
