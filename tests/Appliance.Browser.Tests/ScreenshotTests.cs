@@ -2,7 +2,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Appliance.Browser.Tests;
 
-/// <summary>Keeps docs/screenshots current: the board mid-failover (MASTER, BACKUP, maintenance, demoted), history, form, login, import.</summary>
+/// <summary>
+/// The README's pictures: the board mid-failover (MASTER, BACKUP, maintenance, demoted), history, form, login, import.
+/// Written to artifacts/screenshots; APPLIANCE_REFRESH_SCREENSHOTS=1 refreshes docs/screenshots instead.
+/// </summary>
 public sealed class ScreenshotTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]
@@ -37,8 +40,7 @@ public sealed class ScreenshotTests(BrowserFixture browser) : IClassFixture<Brow
         // Let the "in state" texts tick past zero so the picture looks like a running node.
         await Expect(cards.First.GetByTestId("time-in-state")).Not.ToContainTextAsync(new System.Text.RegularExpressions.Regex("^0 s"));
 
-        var directory = Path.Combine(PageExtensions.RepositoryRoot(), "docs", "screenshots");
-        Directory.CreateDirectory(directory);
+        var directory = PageExtensions.ScreenshotDirectory();
         var board = Path.Combine(directory, "board.png");
         await page.ScreenshotAsync(new() { Path = board, FullPage = true });
 
@@ -65,8 +67,7 @@ public sealed class ScreenshotTests(BrowserFixture browser) : IClassFixture<Brow
         await page.GetByTestId("import-preview").ClickAsync();
         await Expect(page.GetByTestId("import-outcome")).ToHaveTextAsync("will be created");
 
-        var directory = Path.Combine(PageExtensions.RepositoryRoot(), "docs", "screenshots");
-        Directory.CreateDirectory(directory);
+        var directory = PageExtensions.ScreenshotDirectory();
         var import = Path.Combine(directory, "import.png");
         await page.ScreenshotAsync(new() { Path = import, FullPage = true });
 
@@ -79,8 +80,7 @@ public sealed class ScreenshotTests(BrowserFixture browser) : IClassFixture<Brow
         await using var host = await DashboardHost.StartAsync();
         await using var session = await browser.NewPageAsync();
         var page = session.Page;
-        var directory = Path.Combine(PageExtensions.RepositoryRoot(), "docs", "screenshots");
-        Directory.CreateDirectory(directory);
+        var directory = PageExtensions.ScreenshotDirectory();
 
         await page.GotoAsync(host.BaseUrl + "/login");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Log in" })).ToBeVisibleAsync();

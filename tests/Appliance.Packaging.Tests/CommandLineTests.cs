@@ -9,8 +9,8 @@ public sealed class CommandLineTests(PublishFixture publish)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    private Task<Repo.Result> RunAsync(params string[] args) =>
-        Repo.RunAsync(Path.Combine(publish.Output, "appliance"), args, Timeout);
+    private Task<ExternalProcess.Result> RunAsync(params string[] args) =>
+        ExternalProcess.RunAsync(Path.Combine(publish.Output, "appliance"), args, Timeout);
 
     [Theory]
     [InlineData(new string[] { "--help" }, "appliance [command] [options]", "serve")]
@@ -23,7 +23,7 @@ public sealed class CommandLineTests(PublishFixture publish)
     {
         var result = await RunAsync(args);
 
-        Assert.True(result.ExitCode == 0, Text.Lines(result));
+        Assert.True(result.ExitCode == 0, result.Output);
         Assert.Contains(usage, result.Stdout, StringComparison.Ordinal);
         Assert.Contains(mentions, result.Stdout, StringComparison.Ordinal);
         Assert.Equal("", result.Stderr);
@@ -34,7 +34,7 @@ public sealed class CommandLineTests(PublishFixture publish)
     {
         var result = await RunAsync("--version");
 
-        Assert.True(result.ExitCode == 0, Text.Lines(result));
+        Assert.True(result.ExitCode == 0, result.Output);
         Assert.Matches(@"^\d+\.\d+\.\d+", result.Stdout);
     }
 
@@ -51,7 +51,7 @@ public sealed class CommandLineTests(PublishFixture publish)
     {
         var result = await RunAsync(args);
 
-        Assert.True(result.ExitCode == 1, Text.Lines(result));
+        Assert.True(result.ExitCode == 1, result.Output);
         Assert.Contains(named, result.Stderr, StringComparison.Ordinal);
     }
 
@@ -63,7 +63,7 @@ public sealed class CommandLineTests(PublishFixture publish)
         {
             var result = await RunAsync("serve", "--urls", "ftp://x", "--data", data.FullName);
 
-            Assert.True(result.ExitCode == 1, Text.Lines(result));
+            Assert.True(result.ExitCode == 1, result.Output);
             Assert.Contains("appliance: invalid configuration: urls (--urls, APPLIANCE_URLS, ASPNETCORE_URLS): 'ftp://x'", result.Stderr, StringComparison.Ordinal);
         }
         finally

@@ -12,7 +12,7 @@ public sealed partial class ComposeTests
     private static YamlMappingNode Load()
     {
         var stream = new YamlStream();
-        using var reader = new StringReader(File.ReadAllText(Repo.PathOf("docker", "docker-compose.yml")));
+        using var reader = new StringReader(File.ReadAllText(Repository.PathOf("docker", "docker-compose.yml")));
         stream.Load(reader);
         return (YamlMappingNode)stream.Documents.Single().RootNode;
     }
@@ -91,19 +91,19 @@ public sealed partial class ComposeTests
         Assert.NotEqual(node1["APPLIANCE_SRCIP"], node2["APPLIANCE_SRCIP"]);
         Assert.True(int.Parse(node1["APPLIANCE_ADVSKEW"], System.Globalization.CultureInfo.InvariantCulture) < int.Parse(node2["APPLIANCE_ADVSKEW"], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(node1.Keys.Order(StringComparer.Ordinal), node2.Keys.Order(StringComparer.Ordinal));
-        var interpolated = InterpolatedNames().Matches(File.ReadAllText(Repo.PathOf("docker", "docker-compose.yml"))).Select(m => m.Groups[1].Value).ToHashSet();
+        var interpolated = InterpolatedNames().Matches(File.ReadAllText(Repository.PathOf("docker", "docker-compose.yml"))).Select(m => m.Groups[1].Value).ToHashSet();
         Assert.Empty(node1.Keys.Except(interpolated));
     }
 
     private static Dictionary<string, string> ReadEnv(string name) =>
-        File.ReadAllLines(Repo.PathOf("docker", name))
+        File.ReadAllLines(Repository.PathOf("docker", name))
             .Where(l => l.Length > 0 && !l.StartsWith('#'))
             .Select(l => l.Split('=', 2))
             .ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
 
     /// <summary>Variable names in the first column of docs/docker.md's tables (`NAME`).</summary>
     internal static HashSet<string> DocumentedVariables() =>
-        DocumentedName().Matches(File.ReadAllText(Repo.PathOf("docs", "docker.md"))).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        DocumentedName().Matches(File.ReadAllText(Repository.PathOf("docs", "docker.md"))).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
 
     [GeneratedRegex(@"(?m)^\|\s*`([A-Z][A-Z0-9_]+)`")]
     private static partial Regex DocumentedName();

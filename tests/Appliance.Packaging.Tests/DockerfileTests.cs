@@ -5,7 +5,7 @@ namespace Appliance.Packaging.Tests;
 [Collection(PublishCollection.Name)]
 public sealed class DockerfileTests(PublishFixture publish)
 {
-    private static readonly List<DockerInstruction> Instructions = DockerInstruction.Parse(File.ReadAllText(Repo.PathOf("docker", "Dockerfile")));
+    private static readonly List<DockerInstruction> Instructions = DockerInstruction.Parse(File.ReadAllText(Repository.PathOf("docker", "Dockerfile")));
     private static int FinalStage => Instructions.Max(i => i.Stage);
     private static IEnumerable<DockerInstruction> Final(string keyword) => Instructions.Where(i => i.Stage == FinalStage && i.Keyword == keyword);
 
@@ -63,7 +63,7 @@ public sealed class DockerfileTests(PublishFixture publish)
             var words = copy.Arguments.Split(' ');
             foreach (var source in words[..^1])
             {
-                Assert.True(File.Exists(Repo.PathOf(source)) || Directory.Exists(Repo.PathOf(source)), $"COPY source {source} is missing");
+                Assert.True(File.Exists(Repository.PathOf(source)) || Directory.Exists(Repository.PathOf(source)), $"COPY source {source} is missing");
             }
         }
     }
@@ -75,7 +75,7 @@ public sealed class DockerfileTests(PublishFixture publish)
         var project = publishRun.Arguments.Split(' ').Single(w => w.EndsWith(".csproj", StringComparison.Ordinal));
 
         Assert.Equal(Repo.ProductProject, project);
-        Assert.True(File.Exists(Repo.PathOf(project)), project);
+        Assert.True(File.Exists(Repository.PathOf(project)), project);
         Assert.Contains("-o /out", publishRun.Arguments, StringComparison.Ordinal);
         Assert.Contains(Final("COPY"), c => c.Arguments == "--from=build /out/ /opt/appliance/");
     }

@@ -19,8 +19,8 @@ public sealed class FileCapabilityTests(PublishFixture publish) : IDisposable
         Assert.True(Environment.UserName == "root", "these tests need root to setcap and to switch to an unprivileged user");
         var copy = Path.Combine(_dir.FullName, name);
         File.Copy(source, copy);
-        var setcap = await Repo.RunAsync("setcap", ["cap_net_raw,cap_net_admin+ep", copy], Timeout);
-        Assert.True(setcap.ExitCode == 0, Text.Lines(setcap));
+        var setcap = await ExternalProcess.RunAsync("setcap", ["cap_net_raw,cap_net_admin+ep", copy], Timeout);
+        Assert.True(setcap.ExitCode == 0, setcap.Output);
         return copy;
     }
 
@@ -40,9 +40,9 @@ public sealed class FileCapabilityTests(PublishFixture publish) : IDisposable
         var cat = await CopyWithCapsAsync("/bin/cat", "capcat");
         OpenToAll();
 
-        var result = await Repo.RunAsync("setpriv", AsNobody("+net_raw,+net_admin", cat, "/proc/self/status"), Timeout);
+        var result = await ExternalProcess.RunAsync("setpriv", AsNobody("+net_raw,+net_admin", cat, "/proc/self/status"), Timeout);
 
-        Assert.True(result.ExitCode == 0, Text.Lines(result));
+        Assert.True(result.ExitCode == 0, result.Output);
         var effective = result.Stdout.Split('\n').Single(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
         // CAP_NET_ADMIN = 12, CAP_NET_RAW = 13.
         Assert.Equal(0x3000UL, Convert.ToUInt64(effective["CapEff:".Length..].Trim(), 16));
@@ -66,7 +66,7 @@ public sealed class FileCapabilityTests(PublishFixture publish) : IDisposable
         // File capabilities put the loader in secure-execution mode; the trace shows the .NET host still gets to Main.
         var env = new Dictionary<string, string> { ["COREHOST_TRACE"] = "1" };
 
-        var result = await Repo.RunAsync("setpriv", AsNobody("+net_raw,+net_admin", apphost, "carp", "--help"), Timeout, env);
+        var result = await ExternalProcess.RunAsync("setpriv", AsNobody("+net_raw,+net_admin", apphost, "carp", "--help"), Timeout, env);
 
         Assert.Contains("Execute managed assembly exit code", result.Stderr, StringComparison.Ordinal);
     }
@@ -79,7 +79,7 @@ public sealed class FileCapabilityTests(PublishFixture publish) : IDisposable
         OpenToAll();
         File.SetUnixFileMode(apphost, (UnixFileMode)0b111_101_101);
 
-        var result = await Repo.RunAsync("setpriv", AsNobody("+net_raw", apphost), Timeout);
+        var result = await ExternalProcess.RunAsync("setpriv", AsNobody("+net_raw", apphost), Timeout);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("Operation not permitted", result.Stderr, StringComparison.Ordinal);

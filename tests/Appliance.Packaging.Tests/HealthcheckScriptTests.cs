@@ -7,24 +7,23 @@ namespace Appliance.Packaging.Tests;
 /// <summary>docker/healthcheck.sh against a one-shot HTTP listener on 127.0.0.1 (loopback only).</summary>
 public sealed class HealthcheckScriptTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
     private static async Task<string> AnswerOnceAsync(TcpListener listener, int status)
     {
-        using var client = await listener.AcceptTcpClientAsync().WaitAsync(Timeout);
+        using var client = await listener.AcceptTcpClientAsync().WaitAsync(TestTimeouts.Default);
         var stream = client.GetStream();
         var seen = new StringBuilder();
         var buffer = new byte[1024];
         while (!seen.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
         {
-            var n = await stream.ReadAsync(buffer).AsTask().WaitAsync(Timeout);
+            var n = await stream.ReadAsync(buffer).AsTask().WaitAsync(TestTimeouts.Default);
             if (n == 0)
             {
                 break;
             }
             seen.Append(Encoding.ASCII.GetString(buffer, 0, n));
         }
-        await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status} X\r\nContent-Length: 0\r\n\r\n")).AsTask().WaitAsync(Timeout);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status} X\r\nContent-Length: 0\r\n\r\n")).AsTask().WaitAsync(TestTimeouts.Default);
         return seen.ToString();
     }
 
@@ -42,8 +41,8 @@ public sealed class HealthcheckScriptTests
             // A wildcard first URL is reached on loopback.
             var env = new Dictionary<string, string> { ["APPLIANCE_URLS"] = $"http://0.0.0.0:{port};http://198.18.0.9:1" };
 
-            var result = await Repo.RunAsync("bash", [Repo.PathOf("docker", "healthcheck.sh"), "/healthz"], Timeout, env);
-            var request = await server.WaitAsync(Timeout);
+            var result = await ExternalProcess.RunAsync("bash", [Repository.PathOf("docker", "healthcheck.sh"), "/healthz"], TestTimeouts.Default, env);
+            var request = await server.WaitAsync(TestTimeouts.Default);
 
             Assert.Equal(exitCode, result.ExitCode);
             Assert.StartsWith("GET /healthz HTTP/1.0\r\n", request, StringComparison.Ordinal);
@@ -62,7 +61,7 @@ public sealed class HealthcheckScriptTests
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
 
-        var result = await Repo.RunAsync("bash", [Repo.PathOf("docker", "healthcheck.sh"), $"http://127.0.0.1:{port}/healthz"], Timeout);
+        var result = await ExternalProcess.RunAsync("bash", [Repository.PathOf("docker", "healthcheck.sh"), $"http://127.0.0.1:{port}/healthz"], TestTimeouts.Default);
 
         Assert.Equal(1, result.ExitCode);
     }
@@ -70,7 +69,7 @@ public sealed class HealthcheckScriptTests
     [Fact]
     public async Task Healthcheck_Https_RefusedWithReason()
     {
-        var result = await Repo.RunAsync("bash", [Repo.PathOf("docker", "healthcheck.sh"), "https://127.0.0.1:8443/healthz"], Timeout);
+        var result = await ExternalProcess.RunAsync("bash", [Repository.PathOf("docker", "healthcheck.sh"), "https://127.0.0.1:8443/healthz"], TestTimeouts.Default);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("only http://", result.Stderr, StringComparison.Ordinal);

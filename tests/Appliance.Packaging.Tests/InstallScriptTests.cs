@@ -9,14 +9,14 @@ public sealed class InstallScriptTests(PublishFixture publish)
         var dest = Directory.CreateTempSubdirectory("appliance-destdir-");
         try
         {
-            var script = Repo.PathOf("deploy", "install.sh");
-            var first = await Repo.RunAsync("bash", [script, "--from", publish.Output, "--destdir", dest.FullName], TimeSpan.FromMinutes(2));
-            Assert.True(first.ExitCode == 0, Text.Lines(first));
+            var script = Repository.PathOf("deploy", "install.sh");
+            var first = await ExternalProcess.RunAsync("bash", [script, "--from", publish.Output, "--destdir", dest.FullName], TimeSpan.FromMinutes(2));
+            Assert.True(first.ExitCode == 0, first.Output);
             File.WriteAllText(Path.Combine(dest.FullName, "opt", "appliance", "stale.dll"), "left over from an older build");
 
-            var second = await Repo.RunAsync("bash", [script, "--from", publish.Output, "--destdir", dest.FullName], TimeSpan.FromMinutes(2));
+            var second = await ExternalProcess.RunAsync("bash", [script, "--from", publish.Output, "--destdir", dest.FullName], TimeSpan.FromMinutes(2));
 
-            Assert.True(second.ExitCode == 0, Text.Lines(second));
+            Assert.True(second.ExitCode == 0, second.Output);
             var prefix = Path.Combine(dest.FullName, "opt", "appliance");
             Assert.True(File.Exists(Path.Combine(prefix, "appliance.dll")));
             Assert.True((File.GetUnixFileMode(Path.Combine(prefix, "appliance")) & UnixFileMode.OtherExecute) != 0);
@@ -24,7 +24,7 @@ public sealed class InstallScriptTests(PublishFixture publish)
             Assert.False(Directory.Exists(prefix + ".new"));
             Assert.False(Directory.Exists(prefix + ".old"));
             Assert.Empty(Directory.GetFiles(prefix, "*.pdb"));
-            Assert.Equal(File.ReadAllText(Repo.PathOf("deploy", "appliance.service")),
+            Assert.Equal(File.ReadAllText(Repository.PathOf("deploy", "appliance.service")),
                 File.ReadAllText(Path.Combine(dest.FullName, "etc", "systemd", "system", "appliance.service")));
         }
         finally
@@ -36,7 +36,7 @@ public sealed class InstallScriptTests(PublishFixture publish)
     [Fact]
     public void Install_WithoutFrom_PublishesTheProductProject()
     {
-        var script = File.ReadAllText(Repo.PathOf("deploy", "install.sh"));
+        var script = File.ReadAllText(Repository.PathOf("deploy", "install.sh"));
 
         Assert.Contains($"args=(publish \"$root/{Repo.ProductProject}\"", script, StringComparison.Ordinal);
     }
@@ -44,7 +44,7 @@ public sealed class InstallScriptTests(PublishFixture publish)
     [Fact]
     public async Task Install_UnknownOption_RefusedWithoutDoingAnything()
     {
-        var result = await Repo.RunAsync("bash", [Repo.PathOf("deploy", "install.sh"), "--frobnicate"], TimeSpan.FromMinutes(1));
+        var result = await ExternalProcess.RunAsync("bash", [Repository.PathOf("deploy", "install.sh"), "--frobnicate"], TimeSpan.FromMinutes(1));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("unknown option '--frobnicate'", result.Stderr, StringComparison.Ordinal);
@@ -53,7 +53,7 @@ public sealed class InstallScriptTests(PublishFixture publish)
     [Fact]
     public async Task Install_StartWithDestdir_Refused()
     {
-        var result = await Repo.RunAsync("bash", [Repo.PathOf("deploy", "install.sh"), "--destdir", "/nonexistent", "--start"], TimeSpan.FromMinutes(1));
+        var result = await ExternalProcess.RunAsync("bash", [Repository.PathOf("deploy", "install.sh"), "--destdir", "/nonexistent", "--start"], TimeSpan.FromMinutes(1));
 
         Assert.Equal(2, result.ExitCode);
     }

@@ -36,7 +36,7 @@ public sealed class ProductContentsTests(PublishFixture publish)
     public void ProductProject_References_TransitivelyExcludeDemoAndLab()
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>([Repo.PathOf(Repo.ProductProject)]);
+        var pending = new Stack<string>([Repository.PathOf(Repo.ProductProject)]);
         while (pending.TryPop(out var project))
         {
             if (!seen.Add(Path.GetFullPath(project)))
@@ -62,9 +62,9 @@ public sealed class ProductContentsTests(PublishFixture publish)
 
         // The URLs App.razor links (css/app.css, favicon.svg, _framework/blazor.web.js), at the site root.
         Assert.Superset(new HashSet<string?> { "css/app.css", "favicon.svg", "_framework/blazor.web.js" }, routes);
-        foreach (var file in Directory.GetFiles(Repo.PathOf("wwwroot"), "*", SearchOption.AllDirectories))
+        foreach (var file in Directory.GetFiles(Repository.PathOf("wwwroot"), "*", SearchOption.AllDirectories))
         {
-            var relative = Path.GetRelativePath(Repo.PathOf("wwwroot"), file);
+            var relative = Path.GetRelativePath(Repository.PathOf("wwwroot"), file);
             Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(publish.Output, "wwwroot", relative)));
         }
         Assert.True(File.Exists(Path.Combine(publish.Output, "wwwroot", "_framework", "blazor.web.js")));

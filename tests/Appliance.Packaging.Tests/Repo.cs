@@ -1,63 +1,9 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace Appliance.Packaging.Tests;
 
 internal static class Repo
 {
-    public static string Root { get; } = FindRoot();
-
     /// <summary>The product project that docker/Dockerfile and deploy/install.sh publish.</summary>
     public const string ProductProject = "src/Appliance/Appliance.csproj";
-
-    public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Appliance.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Appliance.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    public sealed record Result(int ExitCode, string Stdout, string Stderr);
-
-    /// <summary>Runs a program (no shell) with a hard timeout; the process tree is killed if it overruns.</summary>
-    public static async Task<Result> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, IDictionary<string, string>? env = null)
-    {
-        var info = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-        foreach (var (k, v) in env ?? new Dictionary<string, string>())
-        {
-            info.Environment[k] = v;
-        }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', info.ArgumentList)} did not finish within {timeout}");
-        }
-        return new Result(process.ExitCode, await stdout, await stderr);
-    }
 }
 
 /// <summary>One <c>dotnet publish</c> of the product (src/Appliance) for the whole test run, as the Dockerfile's build stage does.</summary>
@@ -67,8 +13,8 @@ public sealed class PublishFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var result = await Repo.RunAsync("dotnet",
-            ["publish", Repo.PathOf(Repo.ProductProject), "-c", "Release", "-o", Output, "--nologo", "-v", "q"],
+        var result = await ExternalProcess.RunAsync("dotnet",
+            ["publish", Repository.PathOf(Repo.ProductProject), "-c", "Release", "-o", Output, "--nologo", "-v", "q"],
             TimeSpan.FromMinutes(5));
         if (result.ExitCode != 0)
         {
@@ -87,9 +33,4 @@ public sealed class PublishFixture : IAsyncLifetime
 public sealed class PublishCollection : ICollectionFixture<PublishFixture>
 {
     public const string Name = "publish";
-}
-
-internal static class Text
-{
-    public static string Lines(Repo.Result r) => new StringBuilder().AppendLine(r.Stdout).AppendLine(r.Stderr).ToString();
 }

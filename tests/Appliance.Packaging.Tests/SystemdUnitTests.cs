@@ -3,7 +3,7 @@ namespace Appliance.Packaging.Tests;
 [Collection(PublishCollection.Name)]
 public sealed class SystemdUnitTests(PublishFixture publish)
 {
-    private static readonly string UnitPath = Repo.PathOf("deploy", "appliance.service");
+    private static readonly string UnitPath = Repository.PathOf("deploy", "appliance.service");
 
     /// <summary>Section → key → values (a key may repeat), as systemd reads it.</summary>
     private static Dictionary<string, Dictionary<string, List<string>>> ParseUnit(string text)
@@ -73,9 +73,9 @@ public sealed class SystemdUnitTests(PublishFixture publish)
             var unit = Path.Combine(dir.FullName, "appliance.service");
             File.WriteAllText(unit, File.ReadAllText(UnitPath).Replace("/opt/appliance/appliance", Path.Combine(publish.Output, "appliance"), StringComparison.Ordinal));
 
-            var result = await Repo.RunAsync(analyze, ["verify", unit], TimeSpan.FromMinutes(1));
+            var result = await ExternalProcess.RunAsync(analyze, ["verify", unit], TimeSpan.FromMinutes(1));
 
-            Assert.True(result.ExitCode == 0, Text.Lines(result));
+            Assert.True(result.ExitCode == 0, result.Output);
             // verify exits 0 even for unknown keys and unparsable values; it only says so on stderr.
             Assert.True(result.Stderr.Trim().Length == 0, result.Stderr);
         }
@@ -98,7 +98,7 @@ public sealed class SystemdUnitTests(PublishFixture publish)
                 .Replace("/opt/appliance/appliance", Path.Combine(publish.Output, "appliance"), StringComparison.Ordinal)
                 .Replace("ProtectSystem=strict", "ProtectSystem=strictly", StringComparison.Ordinal));
 
-            var result = await Repo.RunAsync(analyze, ["verify", unit], TimeSpan.FromMinutes(1));
+            var result = await ExternalProcess.RunAsync(analyze, ["verify", unit], TimeSpan.FromMinutes(1));
 
             Assert.Contains("strictly", result.Stderr + result.Stdout, StringComparison.Ordinal);
         }

@@ -8,7 +8,8 @@ public static class AuditApi
 {
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/audit", Query).WithTags("Audit");
+        endpoints.MapGet("/api/audit", Query).WithTags("Audit")
+            .Describe("getAudit", "Configuration changes, newest first");
         return endpoints;
     }
 

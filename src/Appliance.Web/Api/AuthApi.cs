@@ -28,7 +28,9 @@ public static class AuthApi
         endpoints.MapPost("/api/auth/token", IssueToken)
             .AllowAnonymous()
             .RequireRateLimiting(AuthSchemes.LoginRateLimit)
-            .WithTags("Auth");
+            .WithTags("Auth")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .Describe("issueToken", "Log in: a bearer token for a username and password");
 
         var account = endpoints.MapGroup("/account").ExcludeFromDescription();
         account.MapGet("/antiforgery", GetAntiforgeryToken).AllowAnonymous();

@@ -1,6 +1,5 @@
-using System.Text.Json;
 using Appliance.Web.Services;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Appliance.Web.Api;
@@ -8,45 +7,31 @@ namespace Appliance.Web.Api;
 public sealed record HealthResponse(string Status);
 
 /// <summary>
-/// GET /healthz, anonymous, through ASP.NET Core health checks: {"status": "healthy"} when the store answers and
-/// the last apply succeeded, "degraded" (still 200) after a failed apply, "unhealthy" (503) when the store fails.
-/// Details (the apply error) stay behind the login: anonymous callers only learn the word.
+/// GET /healthz, anonymous, from ASP.NET Core's health checks (<see cref="StoreHealthCheck"/>, <see cref="ApplyHealthCheck"/>):
+/// "healthy" when the store answers and the last apply succeeded, "degraded" (still 200) after a failed apply,
+/// "unhealthy" (503) when the store fails. Details (the apply error) stay behind the login: anonymous callers only learn the word.
 /// </summary>
 public static class HealthApi
 {
-    public const string Path = "/healthz";
-
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks(Path, new HealthCheckOptions
-        {
-            ResultStatusCodes =
-            {
-                [HealthStatus.Healthy] = StatusCodes.Status200OK,
-                [HealthStatus.Degraded] = StatusCodes.Status200OK,
-                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
-            },
-            ResponseWriter = WriteAsync,
-        }).AllowAnonymous();
+        endpoints.MapGet("/healthz", GetAsync).AllowAnonymous().WithTags("Health")
+            .Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable)
+            .Describe("getHealth", "Health of the store and the last apply (anonymous)");
         return endpoints;
     }
 
-    private static Task WriteAsync(HttpContext context, HealthReport report)
+    public static async Task<Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>>> GetAsync(HealthCheckService checks, CancellationToken cancellationToken)
     {
-        context.Response.ContentType = "application/json; charset=utf-8";
-        var word = report.Status switch
+        var report = await checks.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
+        return report.Status switch
         {
-            HealthStatus.Healthy => "healthy",
-            HealthStatus.Degraded => "degraded",
-            _ => "unhealthy",
+            HealthStatus.Healthy => TypedResults.Ok(new HealthResponse("healthy")),
+            HealthStatus.Degraded => TypedResults.Ok(new HealthResponse("degraded")),
+            _ => TypedResults.Json(new HealthResponse("unhealthy"), statusCode: StatusCodes.Status503ServiceUnavailable),
         };
-        return JsonSerializer.SerializeAsync(context.Response.Body, new HealthResponse(word), HealthJson.Default.HealthResponse, context.RequestAborted);
     }
 }
-
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(HealthResponse))]
-internal sealed partial class HealthJson : System.Text.Json.Serialization.JsonSerializerContext;
 
 /// <summary>The store answers a read.</summary>
 public sealed class StoreHealthCheck(VhidService vhids) : IHealthCheck

@@ -8,7 +8,8 @@ public static class HistoryApi
 {
     public static IEndpointRouteBuilder MapHistoryApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/history", Query).WithTags("History");
+        endpoints.MapGet("/api/history", Query).WithTags("History")
+            .Describe("getHistory", "State transitions and demotions, newest first");
         return endpoints;
     }
 

@@ -18,7 +18,8 @@ public static class ImportApi
 
     public static IEndpointRouteBuilder MapImportApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/import", Import).WithTags("Import");
+        endpoints.MapPost("/api/import", Import).WithTags("Import")
+            .Describe("importUcarpConfig", "Import a ucarp configuration and apply it live");
         return endpoints;
     }
 

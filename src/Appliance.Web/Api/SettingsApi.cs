@@ -11,8 +11,8 @@ public static class SettingsApi
     public static IEndpointRouteBuilder MapSettingsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/settings").WithTags("Settings");
-        group.MapGet("/", Get);
-        group.MapPut("/", Update);
+        group.MapGet("/", Get).Describe("getSettings", "Runtime settings");
+        group.MapPut("/", Update).Describe("updateSettings", "Replace the runtime settings");
         return endpoints;
     }
 

@@ -8,7 +8,8 @@ public static class StatusApi
 {
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/status", GetAll).WithTags("Status");
+        endpoints.MapGet("/api/status", GetAll).WithTags("Status")
+            .Describe("getStatus", "Live state of every VHID");
         return endpoints;
     }
 

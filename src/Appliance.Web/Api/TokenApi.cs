@@ -15,9 +15,9 @@ public static class TokenApi
     public static IEndpointRouteBuilder MapTokenApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/tokens").WithTags("Tokens");
-        group.MapGet("/", List);
-        group.MapPost("/", Create);
-        group.MapDelete("/{id:int}", Revoke);
+        group.MapGet("/", List).Describe("listTokens", "Named API tokens (never the token itself)");
+        group.MapPost("/", Create).Describe("createToken", "Create a named API token (shown once)");
+        group.MapDelete("/{id:int}", Revoke).Describe("revokeToken", "Revoke an API token");
         return endpoints;
     }
 

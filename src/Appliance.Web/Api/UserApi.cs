@@ -14,9 +14,10 @@ public static class UserApi
 {
     public static IEndpointRouteBuilder MapUserApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/users", List).WithTags("Users");
-        endpoints.MapPost("/api/users", Create).WithTags("Users");
-        endpoints.MapPost("/api/account/password", ChangePassword).WithTags("Users");
+        endpoints.MapGet("/api/users", List).WithTags("Users").Describe("listUsers", "Users");
+        endpoints.MapPost("/api/users", Create).WithTags("Users").Describe("createUser", "Create a user");
+        endpoints.MapPost("/api/account/password", ChangePassword).WithTags("Users")
+            .Describe("changePassword", "Change the logged-in user's password");
         return endpoints;
     }
 

@@ -10,13 +10,13 @@ public static class VhidApi
     public static IEndpointRouteBuilder MapVhidApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/vhids").WithTags("VHIDs");
-        group.MapGet("/", List);
-        group.MapGet("/{id:int}", Get);
-        group.MapPost("/", Create);
-        group.MapPut("/{id:int}", Update);
-        group.MapDelete("/{id:int}", Delete);
-        group.MapPost("/{id:int}/maintenance", EnterMaintenance);
-        group.MapDelete("/{id:int}/maintenance", LeaveMaintenance);
+        group.MapGet("/", List).Describe("listVhids", "Configured VHIDs");
+        group.MapGet("/{id:int}", Get).Describe("getVhid", "One VHID");
+        group.MapPost("/", Create).Describe("createVhid", "Create a VHID and apply it live");
+        group.MapPut("/{id:int}", Update).Describe("updateVhid", "Replace a VHID and apply it live");
+        group.MapDelete("/{id:int}", Delete).Describe("deleteVhid", "Delete a VHID (it bows out first)");
+        group.MapPost("/{id:int}/maintenance", EnterMaintenance).Describe("enterMaintenance", "Enter persistent maintenance: hand the VIP to a peer");
+        group.MapDelete("/{id:int}/maintenance", LeaveMaintenance).Describe("leaveMaintenance", "Leave persistent maintenance");
         return endpoints;
     }
 

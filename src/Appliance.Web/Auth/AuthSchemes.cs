@@ -7,4 +7,7 @@ public static class AuthSchemes
     public const string Token = "ApplianceToken";
     public const string Cookie = "ApplianceCookie";
     public const string LoginRateLimit = "login";
+
+    /// <summary>The dashboard's login cookie.</summary>
+    public const string CookieName = "appliance.auth";
 }

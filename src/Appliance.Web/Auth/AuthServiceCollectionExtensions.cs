@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Appliance.Web.Api;
 using Appliance.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -28,7 +29,7 @@ public static class AuthServiceCollectionExtensions
             {
                 o.LoginPath = "/login";
                 o.LogoutPath = "/account/logout";
-                o.Cookie.Name = "appliance.auth";
+                o.Cookie.Name = AuthSchemes.CookieName;
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
                 o.SlidingExpiration = true;
@@ -61,12 +62,14 @@ public static class AuthServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>API clients and the hub get a status code; browsers on pages get the login redirect.</summary>
+    /// <summary>API clients and the hub get a status code; browsers on pages (and the API reference) get the login redirect.</summary>
     private static Task RejectOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {
         var path = context.Request.Path;
-        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/openapi")
-            || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/account"))
+        var forMachines = path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/openapi")
+            || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/account");
+        // The API reference is a page for people, though it lives beside the API.
+        if (forMachines && !path.StartsWithSegments(ApiDocumentation.ReferencePath))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;

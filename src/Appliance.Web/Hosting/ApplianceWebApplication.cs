@@ -198,7 +198,7 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
 
         services.AddApplianceAuth();
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddApiDocumentation();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         AddDashboard(services);
@@ -232,10 +232,8 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
     {
         // Created now, so the instruments exist before the first scrape.
         app.Services.GetRequiredService<ApplianceMetrics>();
-        app.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization();
+        app.MapPrometheusScrapingEndpoint(ApiDocumentation.MetricsPath).RequireAuthorization();
     }
-
-    public const string MetricsPath = "/metrics";
 
     /// <summary>The data-protection keys (unencrypted XML) are as private as the database: 0700.</summary>
     private static DirectoryInfo KeyDirectory(string dataDirectory)
@@ -256,7 +254,7 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         app.UseRateLimiter();
         app.UseAntiforgery();
 
-        app.MapOpenApi();
+        app.MapApiDocumentation();
         app.MapHealthApi();
         MapMetrics(app);
         app.MapAuthApi();

@@ -2,7 +2,6 @@ using Appliance.Engine.Transport;
 using Appliance.Web.Auth;
 using Appliance.Web.Hosting;
 using Appliance.Web.Services;
-using Appliance.Web.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 
 namespace Appliance.Browser.Tests.Infrastructure;
@@ -16,7 +15,7 @@ public sealed class DashboardHost : IAsyncDisposable
 {
     public const string AdminUser = "admin";
     public const string AdminPassword = "browser-admin-password";
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan Timeout = TestTimeouts.Default;
 
     private readonly string _dataDirectory;
 

@@ -33,17 +33,19 @@ internal static class PageExtensions
     public static async Task AssertNotReloadedAsync(this IPage page) =>
         Assert.Equal("same-document", await page.EvaluateAsync<string?>("() => window.__applianceMark ?? null"));
 
-    /// <summary>The repository root (where Appliance.sln is), for docs/screenshots.</summary>
-    public static string RepositoryRoot()
+    /// <summary>Set to 1 to refresh the README's pictures in docs/screenshots; without it they go to artifacts/screenshots.</summary>
+    public const string RefreshScreenshotsVariable = "APPLIANCE_REFRESH_SCREENSHOTS";
+
+    /// <summary>
+    /// Where the screenshot tests write, created: artifacts/screenshots (ignored by git), so that a test run
+    /// leaves the work tree as it was; docs/screenshots only on purpose (docs/browser-tests.md).
+    /// </summary>
+    public static string ScreenshotDirectory()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        for (var i = 0; i < 10 && dir is not null; i++, dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Appliance.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Appliance.sln not found above " + AppContext.BaseDirectory);
+        var refresh = Environment.GetEnvironmentVariable(RefreshScreenshotsVariable) == "1";
+        var directory = refresh
+            ? Repository.PathOf("docs", "screenshots")
+            : Repository.PathOf("artifacts", "screenshots");
+        return Directory.CreateDirectory(directory).FullName;
     }
 }

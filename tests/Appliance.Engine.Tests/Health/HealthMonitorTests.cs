@@ -41,7 +41,9 @@ public sealed class HealthMonitorTests
         var probe = new ScriptedProbe((n, _) => Task.FromResult(n <= 3
             ? HealthProbeResult.Failed("GET http://127.0.0.1/ returned 503, expected 200")
             : HealthProbeResult.Ok("GET http://127.0.0.1/ returned 200")));
-        var engine = new FakeCarpEngine { ProbeCalls = () => probe.Calls };
+        var engine = new FakeCarpEngine().WithVhid(Key);
+        var probesAtDemotion = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        engine.Demoted = _ => probesAtDemotion.Enqueue(probe.Calls);
         await using var monitor = new HealthMonitor(engine, probe, time);
 
         monitor.Apply(Checks(Web()));
@@ -51,10 +53,10 @@ public sealed class HealthMonitorTests
         Assert.Equal(Key, demotions[0].Key);
         Assert.Equal("check web", demotions[0].Source);
         Assert.Equal("HTTP check web: GET http://127.0.0.1/ returned 503, expected 200 (3 failures in a row)", demotions[0].Reason);
-        Assert.Equal(3, demotions[0].ProbeCalls);
         Assert.Null(demotions[1].Reason);
-        Assert.Equal(5, demotions[1].ProbeCalls);
         Assert.Equal(2, demotions.Length);
+        // Demoted at the third failure, restored at the second success (fall 3, rise 2).
+        Assert.Equal([3, 5], probesAtDemotion);
     }
 
     [Fact]
@@ -66,7 +68,7 @@ public sealed class HealthMonitorTests
             await Task.Delay(Timeout.Infinite, ct);
             return HealthProbeResult.Ok("unreachable");
         });
-        var engine = new FakeCarpEngine();
+        var engine = new FakeCarpEngine().WithVhid(Key);
         await using var monitor = new HealthMonitor(engine, probe, time);
 
         monitor.Apply(Checks(Web(fall: 1)));
@@ -80,7 +82,7 @@ public sealed class HealthMonitorTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2025, 5, 1, 12, 0, 0, TimeSpan.Zero));
         var probe = new ScriptedProbe((_, _) => Task.FromResult(HealthProbeResult.Failed("connect to 127.0.0.1:5432 failed: Connection refused")));
-        var engine = new FakeCarpEngine();
+        var engine = new FakeCarpEngine().WithVhid(Key);
         await using var monitor = new HealthMonitor(engine, probe, time);
         var db = new HealthCheckConfig("db", HealthCheckKind.Tcp, "127.0.0.1:5432", Interval, TimeSpan.FromSeconds(1), Fall: 2);
 
@@ -103,7 +105,7 @@ public sealed class HealthMonitorTests
     {
         var time = new FakeTimeProvider();
         var probe = new ScriptedProbe((_, _) => Task.FromResult(HealthProbeResult.Failed("boom")));
-        var engine = new FakeCarpEngine();
+        var engine = new FakeCarpEngine().WithVhid(Key);
         await using var monitor = new HealthMonitor(engine, probe, time);
         monitor.Apply(Checks(Web(fall: 1)));
         await DriveUntil(time, Interval, () => !engine.Demotions.IsEmpty);
@@ -120,7 +122,7 @@ public sealed class HealthMonitorTests
     {
         var time = new FakeTimeProvider();
         var probe = new ScriptedProbe((_, _) => Task.FromResult(HealthProbeResult.Failed("boom")));
-        var engine = new FakeCarpEngine();
+        var engine = new FakeCarpEngine().WithVhid(Key);
         await using var monitor = new HealthMonitor(engine, probe, time);
         monitor.Apply(Checks(Web(fall: 1)));
         await DriveUntil(time, Interval, () => !engine.Demotions.IsEmpty);
@@ -136,7 +138,8 @@ public sealed class HealthMonitorTests
     {
         var time = new FakeTimeProvider();
         var probe = new ScriptedProbe((_, _) => Task.FromResult(HealthProbeResult.Failed("boom")));
-        var engine = new FakeCarpEngine { UnknownFor = 1 };
+        // Not applied: SetDemotion answers "no such VHID".
+        var engine = new FakeCarpEngine();
         await using var monitor = new HealthMonitor(engine, probe, time);
 
         monitor.Apply(Checks(Web(fall: 1)));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -9,7 +8,6 @@ namespace Appliance.Engine.Tests.Health;
 /// <summary>The real probes, against listeners on 127.0.0.1 only.</summary>
 public sealed class HealthProbeTests
 {
-    private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(10);
 
     private static HealthCheckConfig Check(HealthCheckKind kind, string target, int? expected = null) =>
         new("t", kind, target, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), expected);
@@ -19,13 +17,13 @@ public sealed class HealthProbeTests
     {
         for (var i = 0; i < requests; i++)
         {
-            using var client = await listener.AcceptTcpClientAsync().WaitAsync(TestTimeout);
+            using var client = await listener.AcceptTcpClientAsync().WaitAsync(TestTimeouts.Default);
             var stream = client.GetStream();
             var buffer = new byte[4096];
             var seen = new StringBuilder();
             while (!seen.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
             {
-                var n = await stream.ReadAsync(buffer).AsTask().WaitAsync(TestTimeout);
+                var n = await stream.ReadAsync(buffer).AsTask().WaitAsync(TestTimeouts.Default);
                 if (n == 0)
                 {
                     break;
@@ -33,7 +31,7 @@ public sealed class HealthProbeTests
                 seen.Append(Encoding.ASCII.GetString(buffer, 0, n));
             }
             var reply = Encoding.ASCII.GetBytes($"HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-            await stream.WriteAsync(reply).AsTask().WaitAsync(TestTimeout);
+            await stream.WriteAsync(reply).AsTask().WaitAsync(TestTimeouts.Default);
         }
     }
 
@@ -51,8 +49,8 @@ public sealed class HealthProbeTests
             using var probe = new HttpHealthProbe();
             var url = $"http://127.0.0.1:{port}/";
 
-            var result = await probe.ProbeAsync(Check(HealthCheckKind.Http, url), CancellationToken.None).WaitAsync(TestTimeout);
-            await server.WaitAsync(TestTimeout);
+            var result = await probe.ProbeAsync(Check(HealthCheckKind.Http, url), CancellationToken.None).WaitAsync(TestTimeouts.Default);
+            await server.WaitAsync(TestTimeouts.Default);
 
             Assert.Equal(success, result.Success);
             Assert.Equal(success ? $"GET {url} returned 200" : $"GET {url} returned 503, expected 200", result.Description);
@@ -71,9 +69,9 @@ public sealed class HealthProbeTests
         var target = $"127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
         var probe = new TcpHealthProbe();
 
-        var up = await probe.ProbeAsync(Check(HealthCheckKind.Tcp, target), CancellationToken.None).WaitAsync(TestTimeout);
+        var up = await probe.ProbeAsync(Check(HealthCheckKind.Tcp, target), CancellationToken.None).WaitAsync(TestTimeouts.Default);
         listener.Stop();
-        var down = await probe.ProbeAsync(Check(HealthCheckKind.Tcp, target), CancellationToken.None).WaitAsync(TestTimeout);
+        var down = await probe.ProbeAsync(Check(HealthCheckKind.Tcp, target), CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
         Assert.True(up.Success, up.Description);
         Assert.False(down.Success);
@@ -87,7 +85,7 @@ public sealed class HealthProbeTests
     [InlineData("sh -c 'echo boom >&2; exit 3'", null, false, "sh -c 'echo boom >&2; exit 3' exited with 3, expected 0 (boom)")]
     public async Task Command_ExitCode_ComparedWithExpected(string command, int? expected, bool success, string description)
     {
-        var result = await new CommandHealthProbe().ProbeAsync(Check(HealthCheckKind.Command, command, expected), CancellationToken.None).WaitAsync(TestTimeout);
+        var result = await new CommandHealthProbe().ProbeAsync(Check(HealthCheckKind.Command, command, expected), CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
         Assert.Equal(success, result.Success);
         Assert.Equal(description, result.Description);
@@ -96,7 +94,7 @@ public sealed class HealthProbeTests
     [Fact]
     public async Task Command_Missing_FailsWithReason()
     {
-        var result = await new CommandHealthProbe().ProbeAsync(Check(HealthCheckKind.Command, "/nonexistent/check"), CancellationToken.None).WaitAsync(TestTimeout);
+        var result = await new CommandHealthProbe().ProbeAsync(Check(HealthCheckKind.Command, "/nonexistent/check"), CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
         Assert.False(result.Success);
         Assert.StartsWith("cannot run /nonexistent/check", result.Description, StringComparison.Ordinal);
@@ -106,7 +104,7 @@ public sealed class HealthProbeTests
     public async Task Command_NoShell_MetacharactersArePlainArguments()
     {
         // Without a shell, "; exit 0" is just two more arguments to false.
-        var result = await new CommandHealthProbe().ProbeAsync(Check(HealthCheckKind.Command, "/bin/false ; exit 0"), CancellationToken.None).WaitAsync(TestTimeout);
+        var result = await new CommandHealthProbe().ProbeAsync(Check(HealthCheckKind.Command, "/bin/false ; exit 0"), CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
         Assert.False(result.Success);
     }
@@ -120,7 +118,7 @@ public sealed class HealthProbeTests
             using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
             var run = new CommandHealthProbe().ProbeAsync(Check(HealthCheckKind.Command, $"sh -c 'echo $$ > {pidFile}; exec sleep 30'"), cts.Token);
 
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TestTimeout));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TestTimeouts.Default));
 
             var pid = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
             var gone = false;
@@ -143,17 +141,14 @@ public sealed class HealthProbeTests
     [Fact]
     public async Task Monitor_RealCommandFailing_DemotesThroughTheEngine()
     {
-        var engine = new FakeCarpEngine();
+        var engine = new FakeCarpEngine().WithVhid("eth0/3");
         using var probe = new HealthProbe();
         await using var monitor = new HealthMonitor(engine, probe, TimeProvider.System);
         var check = new HealthCheckConfig("false", HealthCheckKind.Command, "/bin/false", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2), Fall: 2);
 
+        // A real process on the real clock: polled.
         monitor.Apply(new Dictionary<string, IReadOnlyList<HealthCheckConfig>> { ["eth0/3"] = [check] });
-        var watch = Stopwatch.StartNew();
-        while (engine.Demotions.IsEmpty && watch.Elapsed < TestTimeout)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => !engine.Demotions.IsEmpty, "a demotion");
 
         var demotion = Assert.Single(engine.Demotions);
         Assert.Equal("Command check false: /bin/false exited with 1, expected 0 (2 failures in a row)", demotion.Reason);

@@ -3,7 +3,8 @@ using System.Net;
 using Appliance.Engine.Hosting;
 using Appliance.Engine.Protocol;
 using Appliance.Engine.StateMachine;
-using Appliance.Engine.Tests.Scripts;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Appliance.Engine.Tests.Hosting;
@@ -14,19 +15,22 @@ public sealed class CarpEngineTests : IAsyncDisposable
     private static readonly IPAddress Own = IPAddress.Parse("198.18.0.1");
     private static readonly IPAddress PeerAddress = IPAddress.Parse("198.18.0.2");
     private readonly FakeTimeProvider _time = new();
-    private readonly FakeDataPlane _plane = new();
-    private readonly CapturingLogger _log = new();
+    private readonly FakeDataPlane _plane = new("veth0");
+    private readonly FakeLogCollector _log = new();
+    private readonly ILoggerFactory _loggers;
     private readonly CarpEngine _engine;
     private readonly CancellationTokenSource _cts = new(TimeSpan.FromSeconds(60));
 
     public CarpEngineTests()
     {
-        _engine = new CarpEngine(_plane, _time, _log);
+        _loggers = FakeLogs.Factory(_log);
+        _engine = new CarpEngine(_plane, _time, _loggers);
     }
 
     public async ValueTask DisposeAsync()
     {
         await Drive(_engine.DisposeAsync().AsTask());
+        _loggers.Dispose();
         _cts.Dispose();
     }
 
@@ -49,15 +53,6 @@ public sealed class CarpEngineTests : IAsyncDisposable
             await Task.Delay(2);
         }
         await task.WaitAsync(Wait);
-    }
-
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        for (var i = 0; i < 500 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-        Assert.True(condition(), what);
     }
 
     private VhidStatus Status(string key) => _engine.Snapshot().Single(s => s.Key == key);
@@ -113,7 +108,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
         await _engine.ApplyAsync([], _cts.Token).WaitAsync(Wait);
         _time.Advance(TimeSpan.FromSeconds(10));
         Assert.Empty(_plane.Channels);
-        Assert.Empty(_plane.Garps);
+        Assert.Empty(_plane.GratuitousArps);
         Assert.Empty(_plane.AddressOps);
         Assert.Empty(_engine.Snapshot());
     }
@@ -133,7 +128,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
         Assert.Equal(CarpState.Master, status.State);
         Assert.Equal("veth0:ucarp", _plane.LabelOf("veth0", config.VirtualAddress));
         Assert.Contains("add veth0 198.18.0.107/32 veth0:ucarp", _plane.AddressOps);
-        Assert.Equal([("veth0", config.VirtualAddress)], _plane.Garps);
+        Assert.Equal([("veth0", config.VirtualAddress)], _plane.GratuitousArps);
         var sent = Assert.Single(channel.Sent);
         Assert.Equal(1, status.Counters.AdvertsSent);
 
@@ -154,11 +149,12 @@ public sealed class CarpEngineTests : IAsyncDisposable
     {
         var recorder = Recorder.Watch(_engine, _cts.Token);
         await StartAsMaster(Config());
-        await Eventually(() => recorder.Transitions("veth0/1").Count == 2, "two transitions");
+        await Eventually.TrueAsync(() => recorder.Transitions("veth0/1").Count == 2, "two transitions");
         var before = Status("veth0/1");
 
         await _engine.ApplyAsync([Config() with { }], _cts.Token).WaitAsync(Wait);
-        await Task.Delay(100);
+        // Whatever a restart would set off happens on the engine's clock: one advert interval of it.
+        _time.Advance(TimeSpan.FromSeconds(1));
         var after = Status("veth0/1");
         Assert.Equal(CarpState.Master, after.State);
         Assert.Equal(before.Since, after.Since);
@@ -205,7 +201,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
         Assert.Equal((255, 255), (channel.Sent[^1][5], channel.Sent[^1][2]));
         Assert.Null(_plane.LabelOf("veth0", Config().VirtualAddress));
         Assert.Equal("del veth0 198.18.0.101/32", _plane.AddressOps[^1]);
-        await Eventually(() => recorder.Events.OfType<EngineEvent.Removed>().Any(r => r.Key == "veth0/1"), "Removed event");
+        await Eventually.TrueAsync(() => recorder.Events.OfType<EngineEvent.Removed>().Any(r => r.Key == "veth0/1"), "Removed event");
         var last = recorder.Transitions("veth0/1")[^1];
         Assert.Equal((CarpState.Master, CarpState.Backup, TransitionCause.Shutdown), (last.From, last.To, last.Cause));
     }
@@ -217,14 +213,14 @@ public sealed class CarpEngineTests : IAsyncDisposable
         await StartAsMaster(config);
         var channel = _plane.Channels[0];
         var apply = _engine.ApplyAsync([], _cts.Token);
-        await Eventually(() => channel.Sent.Count >= 2 && channel.Sent[^1][5] == 255, "bow-out advert");
+        await Eventually.TrueAsync(() => channel.Sent.Count >= 2 && channel.Sent[^1][5] == 255, "bow-out advert");
         Assert.False(apply.IsCompleted);
         Assert.True(_plane.HasAddress("veth0", config.VirtualAddress), "VIP kept until the peer claims it");
 
         channel.Inject(FakeChannel.Advert(config, PeerAddress, 1, 100, counter: 5));
         await apply.WaitAsync(Wait);
         Assert.False(_plane.HasAddress("veth0", config.VirtualAddress));
-        Assert.Contains(_log.Lines, l => l.Message == "Preferred master advertised: going back to BACKUP state");
+        Assert.Contains(_log.GetSnapshot(), l => l.Message == "Preferred master advertised: going back to BACKUP state");
     }
 
     [Fact]
@@ -236,7 +232,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
         Assert.False(_plane.HasAddress("veth0", config.VirtualAddress));
         Assert.Equal(["del veth0 198.18.0.101/32"], _plane.AddressOps);
         Assert.Equal(CarpState.Backup, Status("veth0/1").State);
-        Assert.Contains(_log.Lines, l => l.Message.Contains("left configured by an earlier run", StringComparison.Ordinal));
+        Assert.Contains(_log.GetSnapshot(), l => l.Message.Contains("left configured by an earlier run", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -274,7 +270,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
             Assert.Equal(reason == DropReason.BadDigest ? 2 : 1, status.Counters.Drops.GetValueOrDefault(reason));
         }
         Assert.Equal(bad.Count, status.Counters.Drops.Count);
-        Assert.Contains(_log.Lines, l => l.Message == "Bad TTL: [64]");
+        Assert.Contains(_log.GetSnapshot(), l => l.Message == "Bad TTL: [64]");
 
         channel.Inject(Good());
         status = Status("veth0/1");
@@ -294,13 +290,13 @@ public sealed class CarpEngineTests : IAsyncDisposable
     {
         var recorder = Recorder.Watch(_engine, _cts.Token);
         await StartAsMaster(Config());
-        await Eventually(() => recorder.Transitions("veth0/1").Count == 2, "two transitions");
+        await Eventually.TrueAsync(() => recorder.Transitions("veth0/1").Count == 2, "two transitions");
         var t = recorder.Transitions("veth0/1");
         Assert.Equal((CarpState.Init, CarpState.Backup, TransitionCause.Startup), (t[0].From, t[0].To, t[0].Cause));
         Assert.Equal((CarpState.Backup, CarpState.Master, TransitionCause.MasterDownTimeout), (t[1].From, t[1].To, t[1].Cause));
         Assert.Equal("Switching to state: MASTER", t[1].LogLine);
         Assert.Equal(_time.GetUtcNow(), t[1].At);
-        await Eventually(() => recorder.Events.OfType<EngineEvent.StatusChanged>().Any(s => s.Status.State == CarpState.Master), "status MASTER");
+        await Eventually.TrueAsync(() => recorder.Events.OfType<EngineEvent.StatusChanged>().Any(s => s.Status.State == CarpState.Master), "status MASTER");
     }
 
     [Fact]
@@ -316,7 +312,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
         Assert.Equal("maintenance: waiting for a peer to take over", status.Message);
         var channel = _plane.Channels[0];
         Assert.Equal((255, 255), (channel.Sent[^1][5], channel.Sent[^1][2]));
-        await Eventually(() => recorder.Events.OfType<EngineEvent.StatusChanged>().Any(s => s.Status.Message == "maintenance: waiting for a peer to take over"), "maintenance status event");
+        await Eventually.TrueAsync(() => recorder.Events.OfType<EngineEvent.StatusChanged>().Any(s => s.Status.Message == "maintenance: waiting for a peer to take over"), "maintenance status event");
 
         _time.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal(CarpState.Master, Status("veth0/1").State);
@@ -326,7 +322,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
         Assert.Equal(CarpState.Backup, status.State);
         Assert.Equal("maintenance: the VIP stays with the peer until released", status.Message);
         Assert.False(_plane.HasAddress("veth0", config.VirtualAddress));
-        await Eventually(() => recorder.Transitions("veth0/1").Count == 3, "the yield transition");
+        await Eventually.TrueAsync(() => recorder.Transitions("veth0/1").Count == 3, "the yield transition");
         Assert.Equal(TransitionCause.AdminAction, recorder.Transitions("veth0/1")[2].Cause);
     }
 

@@ -6,7 +6,6 @@ namespace Appliance.Engine.Tests.Hosting;
 
 public sealed class EngineTimeProviderTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
 
     [Fact]
     public async Task CreateTimer_OneShot_FiresOnceNeverEarlyOnTheTimerThread()
@@ -21,7 +20,7 @@ public sealed class EngineTimeProviderTests
             fired.TrySetResult((Stopwatch.GetTimestamp(), Thread.CurrentThread.Name));
         }, null, TimeSpan.FromMilliseconds(50), Timeout.InfiniteTimeSpan);
 
-        var (at, thread) = await fired.Task.WaitAsync(Wait);
+        var (at, thread) = await fired.Task.WaitAsync(TestTimeouts.Default);
         await Task.Delay(150);
 
         Assert.True(Stopwatch.GetElapsedTime(start, at) >= TimeSpan.FromMilliseconds(50));
@@ -38,7 +37,7 @@ public sealed class EngineTimeProviderTests
         using var late = time.CreateTimer(_ => { order.Enqueue("late"); done.TrySetResult(); }, null, TimeSpan.FromMilliseconds(80), Timeout.InfiniteTimeSpan);
         using var early = time.CreateTimer(_ => order.Enqueue("early"), null, TimeSpan.FromMilliseconds(20), Timeout.InfiniteTimeSpan);
 
-        await done.Task.WaitAsync(Wait);
+        await done.Task.WaitAsync(TestTimeouts.Default);
 
         Assert.Equal(["early", "late"], order.ToArray());
     }
@@ -57,7 +56,7 @@ public sealed class EngineTimeProviderTests
         }, null, TimeSpan.FromMilliseconds(30), Timeout.InfiniteTimeSpan);
         timer.Change(TimeSpan.FromMilliseconds(200), Timeout.InfiniteTimeSpan);
 
-        var at = await fired.Task.WaitAsync(Wait);
+        var at = await fired.Task.WaitAsync(TestTimeouts.Default);
         await Task.Delay(100);
 
         Assert.True(Stopwatch.GetElapsedTime(start, at) >= TimeSpan.FromMilliseconds(200));
@@ -97,7 +96,7 @@ public sealed class EngineTimeProviderTests
         }, null, TimeSpan.FromMilliseconds(5), Timeout.InfiniteTimeSpan);
         using var good = time.CreateTimer(_ => fired.TrySetResult(), null, TimeSpan.FromMilliseconds(40), Timeout.InfiniteTimeSpan);
 
-        await fired.Task.WaitAsync(Wait);
+        await fired.Task.WaitAsync(TestTimeouts.Default);
         Assert.Equal(1, badRan);
     }
 }

@@ -2,15 +2,15 @@ using System.Diagnostics;
 using System.Runtime.Versioning;
 using Appliance.Engine.Scripts;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Appliance.Engine.Tests.Scripts;
 
 [UnsupportedOSPlatform("windows")]
 public sealed class ScriptRunnerTests : IDisposable
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private readonly string _dir = Directory.CreateTempSubdirectory("scriptrunner-").FullName;
-    private readonly CapturingLogger _log = new();
+    private readonly FakeLogger _log = new();
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -38,9 +38,9 @@ public sealed class ScriptRunnerTests : IDisposable
         await using var runner = new ScriptRunner(_log, TimeSpan.FromSeconds(10));
         var (request, done) = Request(path, "veth0", "198.18.0.100", "extra param");
         runner.Enqueue(request);
-        Assert.Equal(0, await done.WaitAsync(Wait));
+        Assert.Equal(0, await done.WaitAsync(TestTimeouts.Default));
         Assert.Equal([path, "3", "veth0", "198.18.0.100", "extra param"], File.ReadAllLines(outFile));
-        Assert.Contains(_log.Lines, l => l.Level == LogLevel.Warning && l.Message == $"Spawning [{path} veth0 198.18.0.100 extra param]");
+        Assert.Contains(_log.Collector.GetSnapshot(), l => l.Level == LogLevel.Warning && l.Message == $"Spawning [{path} veth0 198.18.0.100 extra param]");
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class ScriptRunnerTests : IDisposable
         await using var runner = new ScriptRunner(_log, TimeSpan.FromSeconds(10));
         var (request, done) = Request(path, "veth0", "198.18.0.100");
         runner.Enqueue(request);
-        Assert.Equal(0, await done.WaitAsync(Wait));
+        Assert.Equal(0, await done.WaitAsync(TestTimeouts.Default));
         Assert.Equal("2:veth0:198.18.0.100", File.ReadAllText(outFile).Trim());
     }
 
@@ -62,10 +62,10 @@ public sealed class ScriptRunnerTests : IDisposable
         await using var runner = new ScriptRunner(_log, TimeSpan.FromSeconds(10));
         var (request, done) = Request(path, "veth0", "198.18.0.100");
         runner.Enqueue(request);
-        await done.WaitAsync(Wait);
-        await runner.DisposeAsync().AsTask().WaitAsync(Wait);
-        Assert.Contains(_log.Lines, l => l.Message.EndsWith("hello-out", StringComparison.Ordinal));
-        Assert.Contains(_log.Lines, l => l.Message.EndsWith("hello-err", StringComparison.Ordinal));
+        await done.WaitAsync(TestTimeouts.Default);
+        await runner.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Default);
+        Assert.Contains(_log.Collector.GetSnapshot(), l => l.Message.EndsWith("hello-out", StringComparison.Ordinal));
+        Assert.Contains(_log.Collector.GetSnapshot(), l => l.Message.EndsWith("hello-err", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -75,8 +75,8 @@ public sealed class ScriptRunnerTests : IDisposable
         await using var runner = new ScriptRunner(_log, TimeSpan.FromSeconds(10));
         var (request, done) = Request(path, "veth0", "198.18.0.100");
         runner.Enqueue(request);
-        Assert.Equal(3, await done.WaitAsync(Wait));
-        Assert.Contains(_log.Lines, l => l.Level == LogLevel.Warning && l.Message.Contains($"[{path} veth0 198.18.0.100] exited with status 3", StringComparison.Ordinal));
+        Assert.Equal(3, await done.WaitAsync(TestTimeouts.Default));
+        Assert.Contains(_log.Collector.GetSnapshot(), l => l.Level == LogLevel.Warning && l.Message.Contains($"[{path} veth0 198.18.0.100] exited with status 3", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -86,9 +86,9 @@ public sealed class ScriptRunnerTests : IDisposable
         await using var runner = new ScriptRunner(_log, TimeSpan.FromSeconds(10));
         var (request, done) = Request(path, "veth0", "198.18.0.100");
         runner.Enqueue(request);
-        Assert.Equal(0, await done.WaitAsync(Wait));
-        Assert.Contains(_log.Lines, l => l.Level == LogLevel.Information && l.Message.Contains("exited with status 0", StringComparison.Ordinal));
-        Assert.DoesNotContain(_log.Lines, l => l.Level >= LogLevel.Error);
+        Assert.Equal(0, await done.WaitAsync(TestTimeouts.Default));
+        Assert.Contains(_log.Collector.GetSnapshot(), l => l.Level == LogLevel.Information && l.Message.Contains("exited with status 0", StringComparison.Ordinal));
+        Assert.DoesNotContain(_log.Collector.GetSnapshot(), l => l.Level >= LogLevel.Error);
     }
 
     [Fact]
@@ -100,9 +100,9 @@ public sealed class ScriptRunnerTests : IDisposable
         var (request, done) = Request(path, "veth0", "198.18.0.100");
         var sw = Stopwatch.StartNew();
         runner.Enqueue(request);
-        Assert.Null(await done.WaitAsync(Wait));
+        Assert.Null(await done.WaitAsync(TestTimeouts.Default));
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"took {sw.Elapsed}");
-        Assert.Contains(_log.Lines, l => l.Level == LogLevel.Error && l.Message.Contains("killed after", StringComparison.Ordinal));
+        Assert.Contains(_log.Collector.GetSnapshot(), l => l.Level == LogLevel.Error && l.Message.Contains("killed after", StringComparison.Ordinal));
         var ids = File.ReadAllText(pids).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToList();
         Assert.Equal(2, ids.Count);
         foreach (var pid in ids)
@@ -141,8 +141,8 @@ public sealed class ScriptRunnerTests : IDisposable
         await using var runner = new ScriptRunner(_log, TimeSpan.FromSeconds(10));
         var (request, done) = Request(path, "veth0", "198.18.0.100", "x");
         runner.Enqueue(request);
-        Assert.Null(await done.WaitAsync(Wait));
-        Assert.Contains(_log.Lines, l => l.Level == LogLevel.Error && l.Message.StartsWith($"Unable to exec {path} veth0 198.18.0.100 x: ", StringComparison.Ordinal));
+        Assert.Null(await done.WaitAsync(TestTimeouts.Default));
+        Assert.Contains(_log.Collector.GetSnapshot(), l => l.Level == LogLevel.Error && l.Message.StartsWith($"Unable to exec {path} veth0 198.18.0.100 x: ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -153,9 +153,9 @@ public sealed class ScriptRunnerTests : IDisposable
         var (ok, okDone) = Request(Script("after.sh", "exit 5"), "veth0", "198.18.0.100");
         runner.Enqueue(missing);
         runner.Enqueue(ok);
-        Assert.Null(await missingDone.WaitAsync(Wait));
-        Assert.Equal(5, await okDone.WaitAsync(Wait));
-        Assert.Contains(_log.Lines, l => l.Message.StartsWith("Unable to exec ", StringComparison.Ordinal));
+        Assert.Null(await missingDone.WaitAsync(TestTimeouts.Default));
+        Assert.Equal(5, await okDone.WaitAsync(TestTimeouts.Default));
+        Assert.Contains(_log.Collector.GetSnapshot(), l => l.Message.StartsWith("Unable to exec ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public sealed class ScriptRunnerTests : IDisposable
         var enqueueTime = sw.Elapsed;
         Assert.True(enqueueTime < TimeSpan.FromMilliseconds(500), $"Enqueue took {enqueueTime}");
         Assert.False(firstDone.IsCompleted);
-        await Task.WhenAll(firstDone, secondDone).WaitAsync(Wait);
+        await Task.WhenAll(firstDone, secondDone).WaitAsync(TestTimeouts.Default);
         Assert.True(sw.Elapsed >= TimeSpan.FromSeconds(2));
         Assert.Equal(["slow", "fast"], File.ReadAllLines(order));
     }
@@ -185,8 +185,8 @@ public sealed class ScriptRunnerTests : IDisposable
         runner.Enqueue(new ScriptRequest(Script("a.sh", "exit 0"), ["veth0", "198.18.0.100"], _ => throw new InvalidOperationException("boom")));
         var (next, nextDone) = Request(Script("b.sh", "exit 1"), "veth0", "198.18.0.100");
         runner.Enqueue(next);
-        Assert.Equal(1, await nextDone.WaitAsync(Wait));
-        Assert.Contains(_log.Lines, l => l.Level == LogLevel.Error && l.Message == "Script completion callback failed");
+        Assert.Equal(1, await nextDone.WaitAsync(TestTimeouts.Default));
+        Assert.Contains(_log.Collector.GetSnapshot(), l => l.Level == LogLevel.Error && l.Message == "Script completion callback failed");
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class CarpFailoverTests(ITestOutputHelper output)
         var fromB = carpB.LineCount;
         var killedAt = DateTime.Now;
         carpA.Kill();
-        var vipOnB = WaitUntilAsync(() => lab.HasAddress(b, vip), MasterDown(50) + TimeSpan.FromSeconds(3), "VIP on b");
+        var vipOnB = Eventually.TrueAsync(() => lab.HasAddress(b, vip), "VIP on b", MasterDown(50) + TimeSpan.FromSeconds(3));
         var masterB = await carpB.WaitForLineAsync(MasterLine, MasterDown(50) + TimeSpan.FromSeconds(3), fromB);
         var vipDelay = await vipOnB;
         var takeover = Stamp(masterB) - killedAt;
@@ -53,10 +53,10 @@ public sealed class CarpFailoverTests(ITestOutputHelper output)
         await carpA.WaitForExitAsync(Short);
         // The killed run left its VIP behind (nothing removed it): a duplicate until a runs again.
         Assert.True(lab.HasAddress(a, vip), "a SIGKILLed --manage-vip run should leave its VIP configured");
-        await WaitUntilAsync(
+        await Eventually.TrueAsync(
             () => lab.Run(client, "ip", "neigh", "show", vip.ToString()).StdOut.Contains(b.Mac, StringComparison.Ordinal),
-            Short,
-            "client neighbour entry for the VIP pointing at b");
+            "client neighbour entry for the VIP pointing at b",
+            Short);
         Assert.Equal("b", (await lab.HttpGetAsync(client, $"http://{vip}:8080/who")).Body.Trim());
 
         // a comes back with --preempt: it removes the stale VIP at start, then preempts on b's first advert.
@@ -68,16 +68,16 @@ public sealed class CarpFailoverTests(ITestOutputHelper output)
         await carpA2.WaitForLineAsync("Putting MASTER down - preemption", Short);
         await carpB.WaitForLineAsync(BackupLine, Short, fromB2);
         await carpB.WaitForLineAsync("Preferred master advertised: going back to BACKUP state", Short, fromB2);
-        await WaitUntilAsync(() => !lab.HasAddress(b, vip), Short, "VIP gone from b");
+        await Eventually.TrueAsync(() => !lab.HasAddress(b, vip), "VIP gone from b", Short);
         output.WriteLine($"restart of a -> a 'Switching to state: MASTER' (preemption) after {Ms(Stamp(masterA) - restartedAt)} (includes the dotnet start)");
         Assert.True(
             IndexOf(carpA2, "left configured by an earlier run") < IndexOf(carpA2, MasterLine),
             "the stale VIP must be removed before a becomes MASTER:\n" + carpA2.Output);
         Assert.Equal(["a"], Holders(lab, vip));
-        await WaitUntilAsync(
+        await Eventually.TrueAsync(
             () => lab.Run(client, "ip", "neigh", "show", vip.ToString()).StdOut.Contains(a.Mac, StringComparison.Ordinal),
-            Short,
-            "client neighbour entry for the VIP pointing at a again");
+            "client neighbour entry for the VIP pointing at a again",
+            Short);
         Assert.Equal("a", (await lab.HttpGetAsync(client, $"http://{vip}:8080/who")).Body.Trim());
         Assert.Empty(LinesWith(carpA2, BadDigest).Concat(LinesWith(carpB, BadDigest)));
     }
@@ -99,7 +99,7 @@ public sealed class CarpFailoverTests(ITestOutputHelper output)
         ]);
         var master1 = await carp.WaitForLineAsync($"[{a.Interface}/1] {MasterLine}", FirstMaster);
         var master2 = await carp.WaitForLineAsync($"[{a.Interface}/2] {MasterLine}", FirstMaster);
-        await WaitUntilAsync(() => lab.HasAddress(a, vip1) && lab.HasAddress(a, vip2), Short, "both VIPs on a");
+        await Eventually.TrueAsync(() => lab.HasAddress(a, vip1) && lab.HasAddress(a, vip2), "both VIPs on a", Short);
 
         output.WriteLine($"vhid 1 MASTER after {Ms(Stamp(master1) - startedAt)}, vhid 2 MASTER after {Ms(Stamp(master2) - startedAt)} (from process start)");
         Assert.False(carp.HasExited);

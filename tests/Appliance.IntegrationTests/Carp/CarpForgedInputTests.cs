@@ -64,7 +64,7 @@ public sealed class CarpForgedInputTests(ITestOutputHelper output)
         var backup = await carp.WaitForLineAsync(BackupLine, DropLogged, fromLine);
         await carp.WaitForLineAsync("Preferred master advertised: going back to BACKUP state", DropLogged, fromLine);
         output.WriteLine($"valid advskew-0 advert -> 'Switching to state: BACKUP' after {Ms(Stamp(backup) - sentAt)}");
-        await WaitUntilAsync(() => !lab.HasAddress(a, vip), Short, "VIP released by a");
+        await Eventually.TrueAsync(() => !lab.HasAddress(a, vip), "VIP released by a", Short);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class CarpForgedInputTests(ITestOutputHelper output)
         var line = await carp.WaitForLineAsync(expected, DropLogged, before);
         output.WriteLine($"{what}: {line}");
         // Two frames, two lines: each packet is looked at and dropped on its own.
-        await WaitUntilAsync(() => LinesWith(carp, expected, before).Count >= 2, DropLogged, $"second '{expected}'");
+        await Eventually.TrueAsync(() => LinesWith(carp, expected, before).Count >= 2, $"second '{expected}'", DropLogged);
         Assert.Empty(LinesWith(carp, BackupLine, fromLine));
     }
 }

@@ -84,23 +84,6 @@ internal static class CarpKit
             ? line[(line.LastIndexOf(' ') + 1)..]
             : null;
 
-    /// <summary>Polls <paramref name="condition"/> every 25 ms; returns the time it took; throws on timeout.</summary>
-    public static async Task<TimeSpan> WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > timeout)
-            {
-                throw new TimeoutException($"Not reached within {timeout}: {what}");
-            }
-
-            await Task.Delay(25);
-        }
-
-        return clock.Elapsed;
-    }
-
     /// <summary>Which lab nodes hold <paramref name="vip"/>.</summary>
     public static string[] Holders(NetworkLab lab, IPAddress vip) =>
         [.. lab.Nodes.Where(n => lab.HasAddress(n, vip)).Select(n => n.Name)];

@@ -27,8 +27,8 @@ public sealed class CarpScriptTests(ITestOutputHelper output)
         var carpN = StartCarp(lab, n, [.. CommonArgs(n, vipN, 43, "secret", 0), .. scriptsN, "-n"]);
         await carpA.WaitForLineAsync(MasterLine, FirstMaster);
         await carpN.WaitForLineAsync(MasterLine, FirstMaster);
-        await WaitUntilAsync(() => Calls(logA).Count >= 2 && Calls(logN).Count >= 1, Short, "script calls logged");
-        await WaitUntilAsync(() => lab.HasAddress(a, vipA) && lab.HasAddress(n, vipN), Short, "VIPs added by the upscripts");
+        await Eventually.TrueAsync(() => Calls(logA).Count >= 2 && Calls(logN).Count >= 1, "script calls logged", Short);
+        await Eventually.TrueAsync(() => lab.HasAddress(a, vipA) && lab.HasAddress(n, vipN), "VIPs added by the upscripts", Short);
 
         Assert.Equal([$"down {a.Interface} {vipA} extra1", $"up {a.Interface} {vipA} extra1"], Calls(logA));
         // --neutral: no downscript at start; no -x: exactly two arguments.
@@ -44,9 +44,9 @@ public sealed class CarpScriptTests(ITestOutputHelper output)
         var from = carpA.LineCount;
         carpA.Kill(12);
         await carpA.WaitForLineAsync(BackupLine, Short, from);
-        await WaitUntilAsync(() => Calls(logA).Count >= 3, Short, "downscript after SIGUSR2");
+        await Eventually.TrueAsync(() => Calls(logA).Count >= 3, "downscript after SIGUSR2", Short);
         Assert.Equal($"down {a.Interface} {vipA} extra1", Calls(logA)[2]);
-        await WaitUntilAsync(() => !lab.HasAddress(a, vipA), Short, "VIP removed by the downscript");
+        await Eventually.TrueAsync(() => !lab.HasAddress(a, vipA), "VIP removed by the downscript", Short);
     }
 
     [Fact]
@@ -61,15 +61,15 @@ public sealed class CarpScriptTests(ITestOutputHelper output)
         var carpA = StartCarp(lab, a, [.. CommonArgs(a, vip, 42, "secret", 0), "-P", .. scriptsA]);
         var carpB = StartCarp(lab, b, [.. CommonArgs(b, vip, 42, "secret", 50), .. VipScripts(lab, b)]);
         await carpA.WaitForLineAsync(MasterLine, FirstMaster);
-        await WaitUntilAsync(() => ReadLog(logA).Contains($"up {a.Interface} {vip}"), Short, "slow upscript started");
+        await Eventually.TrueAsync(() => ReadLog(logA).Contains($"up {a.Interface} {vip}"), "slow upscript started", Short);
         var upStarted = Stopwatch.StartNew();
         // Had b won the start race, a preempts it and b yields on a's first advert.
-        await WaitUntilAsync(() => LastState(carpB) == "BACKUP", Short, "b BACKUP");
+        await Eventually.TrueAsync(() => LastState(carpB) == "BACKUP", "b BACKUP", Short);
         var fromB = carpB.LineCount;
         var watching = Stopwatch.StartNew();
 
         // ucarp blocks on its scripts (no adverts): a peer would take over after its master-down (3.195 s).
-        await WaitUntilAsync(() => ReadLog(logA).Contains("up-done"), TimeSpan.FromSeconds(8), "slow upscript finished");
+        await Eventually.TrueAsync(() => ReadLog(logA).Contains("up-done"), "slow upscript finished", TimeSpan.FromSeconds(8));
         var watched = watching.Elapsed;
         output.WriteLine($"upscript ran {Ms(upStarted.Elapsed)}; b watched for {Ms(watched)} (its master-down {Ms(MasterDown(50))}) and stayed BACKUP");
 

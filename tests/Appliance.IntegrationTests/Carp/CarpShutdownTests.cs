@@ -48,7 +48,7 @@ public sealed class CarpShutdownTests(ITestOutputHelper output)
         // The VIP moves only once the backup has it: the master's release comes after the backup's claim.
         Assert.True(Stamp(released) >= Stamp(claimed), $"released {released} before claimed {claimed}");
         Assert.Contains(master.Lines.Skip(fromMaster), l => l.Contains("Preferred master advertised", StringComparison.Ordinal));
-        await WaitUntilAsync(() => lab.HasAddress(b, vip), Short, "VIP on b");
+        await Eventually.TrueAsync(() => lab.HasAddress(b, vip), "VIP on b", Short);
         Assert.Equal(["b"], Holders(lab, vip));
     }
 
@@ -65,7 +65,7 @@ public sealed class CarpShutdownTests(ITestOutputHelper output)
         var ucarp = StartUcarp(lab, b, [.. CommonArgs(b, vip, 42, "secret", 50), .. VipScripts(lab, b)]);
         await ucarp.WaitForLineAsync(BackupLine, Short);
         await Task.Delay(TimeSpan.FromSeconds(1.5));
-        await WaitUntilAsync(() => lab.HasAddress(a, vip), Short, "VIP on a");
+        await Eventually.TrueAsync(() => lab.HasAddress(a, vip), "VIP on a", Short);
         Assert.Equal(["a"], Holders(lab, vip));
         Assert.Equal("BACKUP", LastState(ucarp));
 
@@ -85,7 +85,7 @@ public sealed class CarpShutdownTests(ITestOutputHelper output)
         // Well before ucarp's master-down: the bow-out, not a timeout, moved it (ucarp reads up to ~1 s late).
         Assert.InRange(takeover, TimeSpan.Zero, TimeSpan.FromSeconds(1.5));
         Assert.True(Stamp(downscript) >= Stamp(claimed), $"downscript {downscript} before ucarp claimed {claimed}");
-        await WaitUntilAsync(() => lab.HasAddress(b, vip) && !lab.HasAddress(a, vip), Short, "VIP only on b");
+        await Eventually.TrueAsync(() => lab.HasAddress(b, vip) && !lab.HasAddress(a, vip), "VIP only on b", Short);
         Assert.Equal(["b"], Holders(lab, vip));
     }
 }

@@ -37,7 +37,7 @@ public sealed class CarpUcarpInteropTests(ITestOutputHelper output)
         var fromLine = carp.LineCount;
         var killedAt = DateTime.Now;
         ucarp.Kill();
-        var vipOnB = WaitUntilAsync(() => lab.HasAddress(b, vip), MasterDown(50) + TimeSpan.FromSeconds(3), "VIP on b");
+        var vipOnB = Eventually.TrueAsync(() => lab.HasAddress(b, vip), "VIP on b", MasterDown(50) + TimeSpan.FromSeconds(3));
         var master = await carp.WaitForLineAsync(MasterLine, MasterDown(50) + TimeSpan.FromSeconds(3), fromLine);
         var vipDelay = await vipOnB;
         var takeover = Stamp(master) - killedAt;
@@ -65,7 +65,7 @@ public sealed class CarpUcarpInteropTests(ITestOutputHelper output)
 
         Assert.Equal("MASTER", LastState(carp));
         Assert.Equal("BACKUP", LastState(ucarp));
-        await WaitUntilAsync(() => lab.HasAddress(a, vip), Short, "VIP on a");
+        await Eventually.TrueAsync(() => lab.HasAddress(a, vip), "VIP on a", Short);
         Assert.Equal(["a"], Holders(lab, vip));
         Assert.Empty(LinesWith(carp, BadDigest));
         Assert.Empty(LinesWith(ucarp, BadDigest));
@@ -74,7 +74,7 @@ public sealed class CarpUcarpInteropTests(ITestOutputHelper output)
         var killedAt = DateTime.Now;
         carp.Kill();
         var limit = MasterDown(50) + UcarpSlack;
-        var vipOnB = WaitUntilAsync(() => lab.HasAddress(b, vip), limit + TimeSpan.FromSeconds(3), "VIP on b");
+        var vipOnB = Eventually.TrueAsync(() => lab.HasAddress(b, vip), "VIP on b", limit + TimeSpan.FromSeconds(3));
         var master = await ucarp.WaitForLineAsync(MasterLine, limit + TimeSpan.FromSeconds(3), fromLine);
         var vipDelay = await vipOnB;
         var takeover = Stamp(master) - killedAt;

@@ -12,12 +12,8 @@ namespace Appliance.IntegrationTests.Lab;
 /// </summary>
 public static class ApplianceBinary
 {
-    private static readonly Lazy<string> LazyRepoRoot = new(FindRepoRoot);
     private static readonly Lazy<string> LazyDllPath = new(() => FindDll("Appliance", "appliance.dll"));
     private static readonly Lazy<string> LazyDemoDllPath = new(() => FindDll("Appliance.Demo", "appliance-demo.dll"));
-
-    /// <summary>The directory holding Appliance.sln.</summary>
-    public static string RepoRoot => LazyRepoRoot.Value;
 
     /// <summary>The configuration these tests were built with (Debug or Release).</summary>
     public static string Configuration { get; } =
@@ -73,22 +69,9 @@ public static class ApplianceBinary
         }
     }
 
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Appliance.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Appliance.sln above {AppContext.BaseDirectory}.");
-    }
-
     private static string FindDll(string project, string name)
     {
-        var bin = Path.Combine(RepoRoot, "src", project, "bin");
+        var bin = Repository.PathOf("src", project, "bin");
         var preferred = Path.Combine(bin, Configuration, "net10.0", name);
         if (File.Exists(preferred))
         {

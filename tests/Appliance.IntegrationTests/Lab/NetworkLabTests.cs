@@ -72,7 +72,7 @@ public sealed class NetworkLabTests
             await ucarpA.WaitForLineAsync("Switching to state: MASTER", UcarpMaster);
             var ucarpB = StartUcarp(lab, b, vip, advskew: 100);
             await ucarpB.WaitForLineAsync("Switching to state: BACKUP", Short);
-            await WaitUntilAsync(() => lab.HasAddress(a, vip), Short, "VIP on a");
+            await Eventually.TrueAsync(() => lab.HasAddress(a, vip), "VIP on a", Short);
 
             // b has heard a's adverts for longer than its master-down interval (3 x 1 s + 100/256 s).
             await Task.Delay(TimeSpan.FromSeconds(4.5));
@@ -90,13 +90,13 @@ public sealed class NetworkLabTests
             ucarpA.Kill();
             await ucarpA.WaitForExitAsync(Short);
             await ucarpB.WaitForLineAsync("Switching to state: MASTER", UcarpMaster, fromLine);
-            await WaitUntilAsync(() => lab.HasAddress(b, vip), Short, "VIP on b");
+            await Eventually.TrueAsync(() => lab.HasAddress(b, vip), "VIP on b", Short);
 
             // The client follows b's gratuitous ARP.
-            await WaitUntilAsync(
+            await Eventually.TrueAsync(
                 () => lab.Run(client, "ip", "neigh", "show", vip.ToString()).StdOut.Contains(b.Mac, StringComparison.Ordinal),
-                Short,
-                "client neighbour entry for the VIP pointing at b");
+                "client neighbour entry for the VIP pointing at b",
+                Short);
             ping = lab.Run(client, "ping", "-c", "1", "-W", "2", vip.ToString());
             Assert.True(ping.Succeeded, ping.ToString());
         }
@@ -209,7 +209,7 @@ public sealed class NetworkLabTests
 
         Assert.True(File.Exists(path), path);
         Assert.Equal("appliance.dll", Path.GetFileName(path));
-        Assert.True(File.Exists(Path.Combine(ApplianceBinary.RepoRoot, "Appliance.sln")));
+        Assert.True(File.Exists(Path.Combine(Repository.Root, "Appliance.sln")));
         Assert.Contains(Path.Combine("src", "Appliance", "bin", ApplianceBinary.Configuration, "net10.0"), path, StringComparison.Ordinal);
     }
 
@@ -230,19 +230,5 @@ public sealed class NetworkLabTests
             "-a", vip.ToString(), "-b", "1", "-k", advskew.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-u", up, "-d", down,
         ]);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > timeout)
-            {
-                throw new TimeoutException($"Not reached within {timeout}: {what}");
-            }
-
-            await Task.Delay(100);
-        }
     }
 }

@@ -44,7 +44,7 @@ public sealed class LiveApplyTests
 
         await node2.WaitForStateAsync("MASTER", Timeout);
         await node1.WaitForStateAsync("BACKUP", Timeout);
-        await WaitUntilAsync(() => lab.HasAddress(node2.Node, vip) && !lab.HasAddress(node1.Node, vip), "the VIP on node2 only", Timeout);
+        await Eventually.TrueAsync(() => lab.HasAddress(node2.Node, vip) && !lab.HasAddress(node1.Node, vip), "the VIP on node2 only", Timeout);
         Assert.Equal(1, lab.Nodes.Count(n => lab.HasAddress(n, vip)));
 
         var history2 = await node2.HistoryAsync();
@@ -78,16 +78,6 @@ public sealed class LiveApplyTests
 
     private static bool Is(JsonNode? entry, string from, string to, string cause) =>
         entry!["from"]!.GetValue<string>() == from && entry["to"]!.GetValue<string>() == to && entry["cause"]!.GetValue<string>() == cause;
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(100);
-        }
-    }
 
     /// <summary>One `appliance serve` in a lab node with its API client (connections made inside the namespace).</summary>
     private sealed class ApplianceNode : IAsyncDisposable

@@ -26,5 +26,7 @@ public sealed class LoginRateLimitTests
         // Even the right password is refused until the window passes.
         using var right = await client.PostAsJsonAsync("/api/auth/token", new { username = "admin", password = TestHost.AdminPassword });
         Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
+        // As the OpenAPI document says (ApiDocumentation): problem details.
+        Assert.Equal("application/problem+json", right.Content.Headers.ContentType?.MediaType);
     }
 }

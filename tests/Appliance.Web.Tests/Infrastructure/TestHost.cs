@@ -4,6 +4,7 @@ using Appliance.Engine.Hosting;
 using Appliance.Engine.Transport;
 using Appliance.Web.Auth;
 using Appliance.Web.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Appliance.Web.Tests.Infrastructure;
 
@@ -16,8 +17,13 @@ public sealed record TestHostOptions
     /// <summary>APPLIANCE_ADMIN_PASSWORD as configuration; null leaves it unset (generated password).</summary>
     public string? AdminPassword { get; init; } = TestHost.AdminPassword;
     public IReadOnlyDictionary<string, string?> Configuration { get; init; } = new Dictionary<string, string?>();
-    /// <summary>Extra service replacements (e.g. the engine's clock), applied last.</summary>
+    /// <summary>Extra service replacements, applied last.</summary>
     public Action<IServiceCollection>? Services { get; init; }
+    /// <summary>
+    /// The engine's clock; null keeps the real <see cref="EngineTimeProvider"/>. A test advances it to check what
+    /// must not happen however long; the host keeps it moving while it stops (a MASTER's bow-out waits on it).
+    /// </summary>
+    public FakeTimeProvider? EngineClock { get; init; }
 }
 
 /// <summary>
@@ -27,9 +33,10 @@ public sealed record TestHostOptions
 public sealed class TestHost : IAsyncDisposable
 {
     public const string AdminPassword = "test-admin-password";
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan Timeout = TestTimeouts.Default;
 
     private readonly bool _ownsDirectory;
+    private FakeTimeProvider? _engineClock;
     private bool _stopped;
 
     private TestHost(ApplianceWebApplication app, string dataDirectory, bool ownsDirectory, FakeDataPlane dataPlane, FakeCarpEngine? engine, StringWriter adminOutput)
@@ -58,7 +65,7 @@ public sealed class TestHost : IAsyncDisposable
         var ownsDirectory = options.DataDirectory is null;
         var dataDirectory = options.DataDirectory ?? NewDataDirectory();
         var dataPlane = new FakeDataPlane();
-        var engine = options.UseFakeEngine ? new FakeCarpEngine(TimeProvider.System) : null;
+        var engine = options.UseFakeEngine ? new FakeCarpEngine() : null;
         var adminOutput = new StringWriter();
         ApplianceWebApplication app;
         try
@@ -73,7 +80,7 @@ public sealed class TestHost : IAsyncDisposable
             }
             throw;
         }
-        var host = new TestHost(app, dataDirectory, ownsDirectory, dataPlane, engine, adminOutput);
+        var host = new TestHost(app, dataDirectory, ownsDirectory, dataPlane, engine, adminOutput) { _engineClock = options.EngineClock };
         try
         {
             await app.StartAsync().WaitAsync(Timeout);
@@ -105,6 +112,10 @@ public sealed class TestHost : IAsyncDisposable
             {
                 builder.Services.AddSingleton<ICarpEngine>(engine);
             }
+            if (options.EngineClock is { } clock)
+            {
+                builder.Services.AddKeyedSingleton<TimeProvider>(ApplianceWebApplication.EngineClockKey, clock);
+            }
             options.Services?.Invoke(builder.Services);
         });
 
@@ -135,13 +146,27 @@ public sealed class TestHost : IAsyncDisposable
             return;
         }
         _stopped = true;
+        using var stopped = new CancellationTokenSource();
+        var ticking = _engineClock is { } clock ? TickAsync(clock, stopped.Token) : Task.CompletedTask;
         try
         {
             await App.StopAsync().WaitAsync(Timeout);
         }
         finally
         {
+            await stopped.CancelAsync();
+            await ticking;
             await App.DisposeAsync().AsTask().WaitAsync(Timeout);
+        }
+    }
+
+    /// <summary>Half a second of engine time every 20 ms, bounded, until cancelled.</summary>
+    private static async Task TickAsync(FakeTimeProvider clock, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 1000 && !cancellationToken.IsCancellationRequested; i++)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(500));
+            await Task.Delay(20, CancellationToken.None);
         }
     }
 

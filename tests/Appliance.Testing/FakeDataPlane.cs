@@ -3,21 +3,35 @@ using Appliance.Engine.Protocol;
 using Appliance.Engine.StateMachine;
 using Appliance.Engine.Transport;
 
-namespace Appliance.Engine.Tests.Hosting;
+namespace Appliance.Testing;
 
-/// <summary>An in-memory data plane: records what the engine sends and configures, lets tests inject packets.</summary>
-internal sealed class FakeDataPlane : IDataPlane
+/// <summary>
+/// An in-memory data plane with a fixed set of interfaces: records what the engine sends and configures,
+/// lets tests inject packets and flip links, and touches no real network (no test may advertise on the
+/// root namespace's interfaces). Interface i has index 100 + i and the address 198.18.0.(i + 1).
+/// </summary>
+public sealed class FakeDataPlane : IDataPlane
 {
+    /// <summary>What the web tests' VHIDs run on.</summary>
+    public static readonly IReadOnlyList<string> DefaultInterfaces = ["eth-test0", "eth-test1"];
+
     private readonly Lock _lock = new();
+    private readonly List<string> _interfaces;
+    private readonly Dictionary<string, bool> _links = new(StringComparer.Ordinal);
     private readonly List<FakeChannel> _channels = [];
-    private readonly Dictionary<(string, IPAddress), string> _addresses = [];
+    private readonly Dictionary<(string Interface, IPAddress Address), (int PrefixLength, string Label)> _addresses = [];
     private readonly List<string> _addressOps = [];
-    private readonly List<(string Interface, IPAddress Address)> _garps = [];
+    private readonly List<(string Interface, IPAddress Address)> _gratuitousArps = [];
     private Action<string, bool>? _linkWatcher;
 
-    public Dictionary<string, IPAddress> FirstAddress { get; } = new(StringComparer.Ordinal) { ["veth0"] = IPAddress.Parse("198.18.0.1") };
-
-    public Dictionary<string, bool> Links { get; } = new(StringComparer.Ordinal) { ["veth0"] = true };
+    public FakeDataPlane(params string[] interfaces)
+    {
+        _interfaces = interfaces.Length > 0 ? [.. interfaces] : [.. DefaultInterfaces];
+        foreach (var name in _interfaces)
+        {
+            _links[name] = true;
+        }
+    }
 
     public IReadOnlyList<FakeChannel> Channels
     {
@@ -30,6 +44,23 @@ internal sealed class FakeDataPlane : IDataPlane
         }
     }
 
+    /// <summary>Every payload sent, on any channel.</summary>
+    public IReadOnlyList<(string Interface, byte[] Payload)> SentPackets =>
+        Channels.SelectMany(c => c.Sent.Select(p => (c.Options.Interface, p))).ToList();
+
+    /// <summary>The configured addresses and their prefix lengths.</summary>
+    public IReadOnlyDictionary<(string Interface, IPAddress Address), int> Addresses
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _addresses.ToDictionary(a => a.Key, a => a.Value.PrefixLength);
+            }
+        }
+    }
+
+    /// <summary>"add eth0 198.18.0.101/32 eth0:ucarp", "del eth0 198.18.0.101/32", in order.</summary>
     public IReadOnlyList<string> AddressOps
     {
         get
@@ -41,13 +72,13 @@ internal sealed class FakeDataPlane : IDataPlane
         }
     }
 
-    public IReadOnlyList<(string Interface, IPAddress Address)> Garps
+    public IReadOnlyList<(string Interface, IPAddress Address)> GratuitousArps
     {
         get
         {
             lock (_lock)
             {
-                return _garps.ToList();
+                return _gratuitousArps.ToList();
             }
         }
     }
@@ -57,15 +88,16 @@ internal sealed class FakeDataPlane : IDataPlane
     {
         lock (_lock)
         {
-            return _addresses.GetValueOrDefault((interfaceName, address));
+            return _addresses.TryGetValue((interfaceName, address), out var assigned) ? assigned.Label : null;
         }
     }
 
+    /// <summary>An address left configured before the engine started (a killed earlier run).</summary>
     public void Preconfigure(string interfaceName, IPAddress address, string label)
     {
         lock (_lock)
         {
-            _addresses[(interfaceName, address)] = label;
+            _addresses[(interfaceName, address)] = (32, label);
         }
     }
 
@@ -74,12 +106,16 @@ internal sealed class FakeDataPlane : IDataPlane
 
     public void SetLink(string interfaceName, bool up)
     {
-        Links[interfaceName] = up;
+        lock (_lock)
+        {
+            _links[interfaceName] = up;
+        }
         _linkWatcher?.Invoke(interfaceName, up);
     }
 
     public ICarpChannel OpenChannel(CarpChannelOptions options)
     {
+        Require(options.Interface);
         var channel = new FakeChannel(options);
         lock (_lock)
         {
@@ -90,9 +126,10 @@ internal sealed class FakeDataPlane : IDataPlane
 
     public void AddAddress(string interfaceName, IPAddress address, int prefixLength, string label)
     {
+        Require(interfaceName);
         lock (_lock)
         {
-            _addresses[(interfaceName, address)] = label;
+            _addresses[(interfaceName, address)] = (prefixLength, label);
             _addressOps.Add($"add {interfaceName} {address}/{prefixLength} {label}");
         }
     }
@@ -118,20 +155,35 @@ internal sealed class FakeDataPlane : IDataPlane
     {
         lock (_lock)
         {
-            _garps.Add((interfaceName, address));
+            _gratuitousArps.Add((interfaceName, address));
         }
     }
 
-    public int? GetInterfaceIndex(string interfaceName) => Links.ContainsKey(interfaceName) ? 2 : null;
+    public int? GetInterfaceIndex(string interfaceName) => _interfaces.IndexOf(interfaceName) is var i and >= 0 ? 100 + i : null;
 
-    public IPAddress? GetFirstIPv4Address(string interfaceName) => FirstAddress.GetValueOrDefault(interfaceName);
+    public IPAddress? GetFirstIPv4Address(string interfaceName) =>
+        GetInterfaceIndex(interfaceName) is { } index ? IPAddress.Parse($"198.18.0.{index - 99}") : null;
 
-    public bool IsLinkUp(string interfaceName) => Links.GetValueOrDefault(interfaceName);
+    public bool IsLinkUp(string interfaceName)
+    {
+        lock (_lock)
+        {
+            return _links.GetValueOrDefault(interfaceName);
+        }
+    }
 
     public IDisposable WatchLinks(Action<string, bool> onChange)
     {
         _linkWatcher = onChange;
         return new Unwatch(this);
+    }
+
+    private void Require(string interfaceName)
+    {
+        if (GetInterfaceIndex(interfaceName) is null)
+        {
+            throw new PlatformException("if_nametoindex", 19, $"no such device {interfaceName}");
+        }
     }
 
     private sealed class Unwatch(FakeDataPlane owner) : IDisposable
@@ -141,7 +193,7 @@ internal sealed class FakeDataPlane : IDataPlane
 }
 
 /// <summary>A CARP channel that records payloads and lets a test deliver packets to the receive handler.</summary>
-internal sealed class FakeChannel(CarpChannelOptions options) : ICarpChannel
+public sealed class FakeChannel(CarpChannelOptions options) : ICarpChannel
 {
     private readonly Lock _lock = new();
     private readonly List<byte[]> _sent = [];

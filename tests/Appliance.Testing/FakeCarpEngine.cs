@@ -4,20 +4,29 @@ using System.Threading.Channels;
 using Appliance.Engine.Hosting;
 using Appliance.Engine.StateMachine;
 
-namespace Appliance.Web.Tests.Infrastructure;
+namespace Appliance.Testing;
 
 /// <summary>
-/// An engine double for the web side: records what the appliance applies and lets a test raise
-/// engine events (a transition) that the host must record and push.
+/// An engine double: records what is applied, maintenance and demotions, and lets a test raise engine
+/// events (a transition) that the web host must record and push. A VHID exists once applied.
 /// </summary>
-public sealed class FakeCarpEngine(TimeProvider timeProvider) : ICarpEngine
+public sealed class FakeCarpEngine(TimeProvider? timeProvider = null) : ICarpEngine
 {
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private readonly ConcurrentDictionary<Channel<EngineEvent>, bool> _subscribers = new();
     private readonly ConcurrentDictionary<string, VhidStatus> _statuses = new();
 
     public ConcurrentQueue<IReadOnlyList<VhidConfig>> Applied { get; } = new();
     public ConcurrentDictionary<string, bool> MaintenanceCalls { get; } = new();
     public int SubscriberCount => _subscribers.Count;
+
+    public sealed record Demotion(string Key, string Source, string? Reason);
+
+    /// <summary>Every SetDemotion call, known VHID or not, in order.</summary>
+    public ConcurrentQueue<Demotion> Demotions { get; } = new();
+
+    /// <summary>Called on each SetDemotion after it is recorded, on the caller's thread.</summary>
+    public Action<Demotion>? Demoted { get; set; }
 
     public IReadOnlyList<VhidStatus> Snapshot() => _statuses.Values.ToList();
 
@@ -38,6 +47,15 @@ public sealed class FakeCarpEngine(TimeProvider timeProvider) : ICarpEngine
         }
     }
 
+    /// <summary>For code that only demotes (the health monitor): makes "eth0/3" exist as if applied.</summary>
+    public FakeCarpEngine WithVhid(string key)
+    {
+        var (name, vhid) = (key[..key.IndexOf('/', StringComparison.Ordinal)], byte.Parse(key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        var config = new VhidConfig { Interface = name, Vhid = vhid, Password = "secret", VirtualAddress = System.Net.IPAddress.Parse($"198.18.0.{vhid}") };
+        _statuses[key] = new VhidStatus(key, config, CarpState.Init, _time.GetUtcNow(), null, VhidCounters.Empty, false, null, null);
+        return this;
+    }
+
     public Task ApplyAsync(IReadOnlyList<VhidConfig> configs, CancellationToken cancellationToken)
     {
         Applied.Enqueue(configs);
@@ -50,7 +68,7 @@ public sealed class FakeCarpEngine(TimeProvider timeProvider) : ICarpEngine
         {
             _statuses.AddOrUpdate(
                 config.Key,
-                _ => new VhidStatus(config.Key, config, CarpState.Init, timeProvider.GetUtcNow(), null, VhidCounters.Empty, false, null, null),
+                _ => new VhidStatus(config.Key, config, CarpState.Init, _time.GetUtcNow(), null, VhidCounters.Empty, false, null, null),
                 (_, old) => old with { Config = config });
         }
         return Task.CompletedTask;
@@ -67,13 +85,19 @@ public sealed class FakeCarpEngine(TimeProvider timeProvider) : ICarpEngine
         return false;
     }
 
-    public bool SetDemotion(string key, string source, string? reason) => _statuses.ContainsKey(key);
+    public bool SetDemotion(string key, string source, string? reason)
+    {
+        var demotion = new Demotion(key, source, reason);
+        Demotions.Enqueue(demotion);
+        Demoted?.Invoke(demotion);
+        return _statuses.ContainsKey(key);
+    }
 
     /// <summary>Moves a VHID to <paramref name="to"/> and tells every subscriber, as the engine would.</summary>
     public void RaiseTransition(string key, CarpState to, TransitionCause cause, DateTimeOffset? at = null)
     {
         var status = _statuses[key];
-        var record = new TransitionRecord(at ?? timeProvider.GetUtcNow(), key, status.Config.Interface, status.Config.Vhid, status.State, to, cause,
+        var record = new TransitionRecord(at ?? _time.GetUtcNow(), key, status.Config.Interface, status.Config.Vhid, status.State, to, cause,
             $"[{key}] Switching to state: {to.ToWire()}");
         var updated = status with { State = to, Since = record.At };
         _statuses[key] = updated;

@@ -1,0 +1,183 @@
+using Appliance.Web.Components.Controls;
+using Appliance.Web.Services;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+
+namespace Appliance.Web.Tests.Components;
+
+/// <summary>The board's card for one VHID, rendered alone: state, peer, health, demotion and maintenance.</summary>
+public sealed class VhidCardTests : BunitContext
+{
+    private static readonly DateTimeOffset Now = new(2026, 5, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static readonly IReadOnlyDictionary<string, long> NoDrops = new Dictionary<string, long> { ["badTtl"] = 0, ["badDigest"] = 0 };
+
+    private static VhidStatusDto Status(
+        string state = "MASTER",
+        int? id = 3,
+        PeerDto? peer = null,
+        bool maintenance = false,
+        string? demotion = null,
+        string? message = null,
+        IReadOnlyDictionary<string, long>? drops = null,
+        params CheckStatusDto[] checks) =>
+        new(
+            Key: "eth0/7",
+            Id: id,
+            Interface: "eth0",
+            Vhid: 7,
+            Vip: "198.18.7.1",
+            State: state,
+            Since: Now - TimeSpan.FromSeconds(75),
+            LastPeer: peer,
+            Counters: new CountersDto(AdvertsSent: 42, AdvertsReceived: 5, drops ?? NoDrops),
+            Maintenance: maintenance,
+            Demotion: demotion,
+            Message: message,
+            AdvertIntervalMs: 1000,
+            MasterDownMs: 3390.625,
+            Checks: checks);
+
+    private static CheckStatusDto Check(string name, bool healthy, int failures = 0, string? reason = null) =>
+        new(name, "http", "http://127.0.0.1/", healthy, healthy ? "GET returned 200" : "GET returned 503", Now - TimeSpan.FromSeconds(4), healthy ? 3 : 0, failures, reason);
+
+    private IRenderedComponent<VhidCard> RenderCard(VhidStatusDto status, bool busy = false, Action<bool>? onMaintenance = null) =>
+        Render<VhidCard>(p => p
+            .Add(c => c.Status, status)
+            .Add(c => c.PrefixLength, 24)
+            .Add(c => c.Now, Now)
+            .Add(c => c.Zone, TimeZoneInfo.Utc)
+            .Add(c => c.Busy, busy)
+            .Add(c => c.OnMaintenanceChanged, EventCallback.Factory.Create<bool>(this, onMaintenance ?? (_ => { }))));
+
+    [Theory]
+    [InlineData("MASTER", "state-master")]
+    [InlineData("BACKUP", "state-backup")]
+    [InlineData("INIT", "state-init")]
+    public void State_EachState_BadgeAndCardClass(string state, string cssClass)
+    {
+        var card = RenderCard(Status(state));
+
+        Assert.Contains(cssClass, card.Find("[data-testid=vhid-card]").ClassList);
+        Assert.Equal(state, card.Find(".badge").TextContent);
+        Assert.Equal("198.18.7.1/24", card.Find(".vip").TextContent);
+        Assert.Equal("1 min 15 s", card.Find("[data-testid=time-in-state]").FirstChild!.TextContent.Trim());
+    }
+
+    [Fact]
+    public void Peer_Heard_ShowsSourceTimingAndAge()
+    {
+        var card = RenderCard(Status("BACKUP", peer: new PeerDto("198.18.0.2", AdvBase: 1, AdvSkew: 0, HeardAt: Now - TimeSpan.FromSeconds(2))));
+
+        var peer = PeerLine(card);
+        Assert.Contains("198.18.0.2", peer, StringComparison.Ordinal);
+        Assert.Contains("advbase 1, advskew 0 · heard 2 s ago", peer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Peer_NoneHeard_SaysSo()
+    {
+        var card = RenderCard(Status("MASTER"));
+
+        Assert.Equal("none heard", PeerLine(card));
+    }
+
+    [Fact]
+    public void Counters_DropsAboveZero_OnlyThoseShown()
+    {
+        var card = RenderCard(Status(drops: new Dictionary<string, long> { ["badTtl"] = 0, ["badDigest"] = 3 }));
+
+        Assert.Equal("42", card.Find("[data-testid=adverts-sent]").TextContent);
+        Assert.Equal("bad digest (password) 3", Assert.Single(card.FindAll(".chip-warn")).TextContent);
+    }
+
+    [Fact]
+    public void Health_OneFailingCheck_DemotionSentenceAndDots()
+    {
+        var card = RenderCard(Status("MASTER", checks:
+        [
+            Check("web", healthy: false, failures: 3, reason: "HTTP check web: GET http://127.0.0.1/ returned 503 (3 failures in a row)"),
+            Check("disk", healthy: true, failures: 1),
+        ]));
+
+        var demotion = card.Find("[data-testid=vhid-demotion]");
+        Assert.Contains("Demoted: HTTP check web: GET http://127.0.0.1/ returned 503 (3 failures in a row)", demotion.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Still MASTER: waiting for a peer to take over.", demotion.TextContent, StringComparison.Ordinal);
+        Assert.Contains("1 of 2 healthy", card.Find(".health-title").TextContent, StringComparison.Ordinal);
+        var web = card.Find("[data-check=web]");
+        Assert.Equal("false", web.GetAttribute("data-healthy"));
+        Assert.Contains("dot-failed", web.QuerySelector(".dot")!.ClassList);
+        // Healthy after rise/fall, but the last run failed: amber, not green.
+        Assert.Contains("dot-warn", card.Find("[data-check=disk] .dot").ClassList);
+        Assert.Empty(card.FindAll("[data-testid=vhid-message]"));
+    }
+
+    [Fact]
+    public void Demotion_FromMaintenanceWithoutChecks_EngineTextShown()
+    {
+        var card = RenderCard(Status("BACKUP", maintenance: true, demotion: "maintenance"));
+
+        var demotion = card.Find("[data-testid=vhid-demotion]");
+        Assert.Contains("Demoted: maintenance", demotion.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Maintenance is on as well.", demotion.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("Still MASTER", demotion.TextContent, StringComparison.Ordinal);
+        Assert.Empty(card.FindAll("[data-testid=health]"));
+    }
+
+    [Fact]
+    public void Message_WithoutDemotion_Shown()
+    {
+        var card = RenderCard(Status("MASTER", message: "maintenance: waiting for a peer to take over"));
+
+        Assert.Equal("maintenance: waiting for a peer to take over", card.Find("[data-testid=vhid-message]").TextContent);
+        Assert.Empty(card.FindAll("[data-testid=vhid-demotion]"));
+    }
+
+    [Fact]
+    public void Maintenance_Toggled_RaisesTheNewValue()
+    {
+        var raised = new List<bool>();
+        var card = RenderCard(Status("MASTER"), onMaintenance: raised.Add);
+        var toggle = card.Find("[data-testid=maintenance-toggle]");
+        Assert.False(toggle.HasAttribute("checked"));
+
+        toggle.Change(new ChangeEventArgs { Value = true });
+
+        Assert.Equal([true], raised);
+    }
+
+    [Fact]
+    public void Maintenance_OnAndBusy_CheckedAndDisabled()
+    {
+        var card = RenderCard(Status("BACKUP", maintenance: true), busy: true);
+
+        var toggle = card.Find("[data-testid=maintenance-toggle]");
+        Assert.True(toggle.HasAttribute("checked"));
+        Assert.True(toggle.HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void NotStored_NoToggleNoEditLink()
+    {
+        var card = RenderCard(Status("BACKUP", id: null));
+
+        Assert.Empty(card.FindAll("[data-testid=maintenance-toggle]"));
+        Assert.Empty(card.FindAll("a[href^='/vhids/']"));
+        Assert.Equal("not in the stored configuration", card.Find(".card-foot .muted").TextContent);
+    }
+
+    [Fact]
+    public void Stored_EditLinkToItsForm()
+    {
+        var card = RenderCard(Status("BACKUP", id: 3));
+
+        Assert.Equal("/vhids/3", card.Find(".card-head a").GetAttribute("href"));
+    }
+
+    /// <summary>The definition after the "Peer" term, whitespace collapsed.</summary>
+    private static string PeerLine(IRenderedComponent<VhidCard> card)
+    {
+        var term = card.FindAll("dt").Single(t => t.TextContent == "Peer");
+        return string.Join(' ', term.NextElementSibling!.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+    }
+}
