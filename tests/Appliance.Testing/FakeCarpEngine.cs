@@ -94,14 +94,22 @@ public sealed class FakeCarpEngine(TimeProvider? timeProvider = null) : ICarpEng
     }
 
     /// <summary>Moves a VHID to <paramref name="to"/> and tells every subscriber, as the engine would.</summary>
-    public void RaiseTransition(string key, CarpState to, TransitionCause cause)
+    public void RaiseTransition(string key, CarpState to, TransitionCause cause, DateTimeOffset? at = null)
     {
         var status = _statuses[key];
-        var record = new TransitionRecord(_time.GetUtcNow(), key, status.Config.Interface, status.Config.Vhid, status.State, to, cause,
+        var record = new TransitionRecord(at ?? _time.GetUtcNow(), key, status.Config.Interface, status.Config.Vhid, status.State, to, cause,
             $"[{key}] Switching to state: {to.ToWire()}");
         var updated = status with { State = to, Since = record.At };
         _statuses[key] = updated;
         Publish(new EngineEvent.Transitioned(record));
+        Publish(new EngineEvent.StatusChanged(updated));
+    }
+
+    /// <summary>A valid advert from another node: the VHID's last peer.</summary>
+    public void RaisePeer(string key, PeerInfo peer)
+    {
+        var updated = _statuses[key] with { LastPeer = peer };
+        _statuses[key] = updated;
         Publish(new EngineEvent.StatusChanged(updated));
     }
 

@@ -27,6 +27,9 @@ public static class LogEventIds
     /// <summary>Appliance.Web.Services: configuration, status feed, health checks of the web.</summary>
     public const int WebServices = 1100;
 
+    /// <summary>Appliance.Web.Hubs: pushing to the SignalR clients.</summary>
+    public const int WebHubs = 1200;
+
     /// <summary>Each logging namespace and the first id of its block.</summary>
     public static IReadOnlyDictionary<string, int> Blocks { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
     {
@@ -35,5 +38,6 @@ public static class LogEventIds
         ["Appliance.Engine.Health"] = EngineHealth,
         ["Appliance.Web.Hosting"] = WebHosting,
         ["Appliance.Web.Services"] = WebServices,
+        ["Appliance.Web.Hubs"] = WebHubs,
     };
 }

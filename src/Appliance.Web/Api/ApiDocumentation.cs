@@ -14,7 +14,9 @@ namespace Appliance.Web.Api;
 /// Every operation gets its operationId and summary from <see cref="Describe"/>; the problem-details
 /// responses follow from the route itself, here and not per route: 401 where a login is required, 400
 /// where a body is read, 404 where the path has a parameter, 429 where the login rate limit applies.
-/// No 403: every logged-in user may call every route (authorization is authentication only).
+/// 403 where a login is required: today every logged-in user may call every route, but clients generated now must
+/// already handle a role or token scope that does not allow the call.
+/// /metrics is served by OpenTelemetry's exporter (not a route handler), so its operation is written here by hand.
 /// </summary>
 public static class ApiDocumentation
 {
@@ -123,6 +125,54 @@ public static class ApiDocumentation
             Name = AuthSchemes.CookieName,
             Description = "The dashboard's login cookie (POST /account/login).",
         };
+        document.Paths ??= [];
+        document.Paths[MetricsPath] = MetricsOperation(document);
+    }
+
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>GET /metrics as the exporter serves it: Prometheus text, behind the login like every other route.</summary>
+    private static OpenApiPathItem MetricsOperation(OpenApiDocument document)
+    {
+        OpenApiResponse Problem(string description) => new()
+        {
+            Description = description,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                [ProblemContentType] = new() { Schema = new OpenApiSchemaReference("ProblemDetails", document) },
+            },
+        };
+        return new OpenApiPathItem
+        {
+            Operations = new Dictionary<HttpMethod, OpenApiOperation>
+            {
+                [HttpMethod.Get] = new()
+                {
+                    OperationId = "getMetrics",
+                    Summary = "Prometheus metrics",
+                    Description = "The meter \"Appliance\" in the Prometheus text exposition format (names and labels: README, Metrics).",
+                    Tags = new HashSet<OpenApiTagReference> { new("Metrics", document) },
+                    Security =
+                    [
+                        new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] },
+                        new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(CookieScheme, document)] = [] },
+                    ],
+                    Responses = new OpenApiResponses
+                    {
+                        ["200"] = new OpenApiResponse
+                        {
+                            Description = "OK",
+                            Content = new Dictionary<string, OpenApiMediaType>
+                            {
+                                ["text/plain"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                            },
+                        },
+                        ["401"] = Problem("Unauthorized"),
+                        ["403"] = Problem("Forbidden"),
+                    },
+                },
+            },
+        };
     }
 
     private static void RemoveAllowAnonymous(EndpointBuilder endpoint)
@@ -142,6 +192,7 @@ public static class ApiDocumentation
         if (!endpoint.Metadata.OfType<IAllowAnonymous>().Any())
         {
             AddProblem(endpoint, StatusCodes.Status401Unauthorized);
+            AddProblem(endpoint, StatusCodes.Status403Forbidden);
         }
         // A validation problem (with its errors) is already declared by the handler; a body that does not parse is a plain one.
         if (!declared.Contains(StatusCodes.Status400BadRequest) && endpoint.Metadata.OfType<IAcceptsMetadata>().Any())

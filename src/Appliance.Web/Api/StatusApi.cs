@@ -13,5 +13,5 @@ public static class StatusApi
         return endpoints;
     }
 
-    public static Ok<IReadOnlyList<VhidStatusDto>> GetAll(StatusService status) => TypedResults.Ok(status.GetAll());
+    public static Ok<IReadOnlyList<VhidStatusDto>> GetAll(StatusFeed feed) => TypedResults.Ok(feed.Snapshot());
 }

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Components;
 namespace Appliance.Web.Components;
 
 /// <summary>
-/// A page that follows the engine live over the circuit: subscribes to the <see cref="StateFeed"/> (raised
+/// A page that follows the engine live over the circuit: subscribes to the <see cref="StatusFeed"/> (raised
 /// once a transition is recorded, so the history already holds it) and a one-second tick (for the "how
 /// long" texts and counters) once interactive, marshals both onto the renderer with InvokeAsync, hands
 /// failures to DispatchExceptionAsync, and unsubscribes on Dispose. Nothing is subscribed while
@@ -16,7 +16,7 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
     private readonly CancellationTokenSource _stop = new();
 
     [Inject]
-    protected StateFeed Feed { get; set; } = default!;
+    protected StatusFeed Feed { get; set; } = default!;
 
     [Inject]
     protected TimeProvider Time { get; set; } = default!;

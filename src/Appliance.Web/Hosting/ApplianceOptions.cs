@@ -36,4 +36,14 @@ public sealed class ApplianceOptions
 
     /// <summary>How often the history is trimmed to the retention in the settings.</summary>
     public TimeSpan HistoryTrimInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>What /metrics offers besides the appliance's own names (Appliance:Metrics).</summary>
+    public MetricsOptions Metrics { get; set; } = new();
+}
+
+/// <summary>Section Appliance:Metrics.</summary>
+public sealed class MetricsOptions
+{
+    /// <summary>Also export the Prometheus keepalived exporter's names (keepalived_vrrp_state{iname,intf,vrid}, advert counters).</summary>
+    public bool KeepalivedNames { get; set; }
 }

@@ -13,6 +13,8 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Appliance.Web.Hosting;
 
@@ -175,12 +177,17 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         services.AddSingleton<VhidValidator>();
         services.AddSingleton<EngineConfigurator>();
         services.AddSingleton<VhidService>();
-        services.AddSingleton<StatusService>();
         services.AddSingleton<HistoryService>();
         services.AddSingleton<SettingsService>();
-        services.AddSingleton<TransitionCounter>();
-        services.AddSingleton<StateFeed>();
-        services.AddHostedService<EngineHostService>();
+        // The feed first: hosted services start in this order (it subscribes before the first apply) and stop in reverse
+        // (the engine's graceful stop is still recorded).
+        services.AddSingleton<StatusFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<StatusFeed>());
+        services.AddHostedService<EngineLifecycleService>();
+        services.AddHostedService<HubPusher>();
+        services.AddHostedService<HistoryTrimService>();
+        services.AddHostedService<TokenExpiryService>();
+        AddMetrics(services);
         services.AddSingleton(new AdminPasswordOutput(Console.Out));
 
         // Cookie and antiforgery keys live beside the database, so a login survives a restart.
@@ -195,6 +202,37 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         AddDashboard(services);
+    }
+
+    /// <summary>
+    /// The meter's instruments (<see cref="ApplianceMetrics"/>, timed on the engine's clock like the statuses they read),
+    /// collected by OpenTelemetry and exported at /metrics in the Prometheus text format; /healthz through health checks.
+    /// </summary>
+    private static void AddMetrics(IServiceCollection services)
+    {
+        services.AddSingleton(sp => new ApplianceMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            sp.GetRequiredService<StatusFeed>(), sp.GetRequiredKeyedService<TimeProvider>(EngineClockKey), sp.GetRequiredService<IOptions<ApplianceOptions>>()));
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("appliance"))
+            .WithMetrics(metrics => metrics
+            .AddMeter(ApplianceMetrics.MeterName)
+            // Every VHID (up to 255 per interface) times every drop reason is one stream of appliance_drops_total.
+            .AddView("appliance_drops_total", new MetricStreamConfiguration { CardinalityLimit = 16_384 })
+            .AddPrometheusExporter(o =>
+            {
+                // A scrape shows the state now, not a copy up to 300 ms old.
+                o.ScrapeResponseCacheDurationMilliseconds = 0;
+            }));
+        services.AddHealthChecks()
+            .AddCheck<StoreHealthCheck>("store")
+            .AddCheck<ApplyHealthCheck>("apply");
+    }
+
+    private static void MapMetrics(WebApplication app)
+    {
+        // Created now, so the instruments exist before the first scrape.
+        app.Services.GetRequiredService<ApplianceMetrics>();
+        app.MapPrometheusScrapingEndpoint(ApiDocumentation.MetricsPath).RequireAuthorization();
     }
 
     /// <summary>The data-protection keys (unencrypted XML) are as private as the database: 0700.</summary>
@@ -218,7 +256,7 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
 
         app.MapApiDocumentation();
         app.MapHealthApi();
-        app.MapMetricsApi();
+        MapMetrics(app);
         app.MapAuthApi();
         app.MapTokenApi();
         app.MapUserApi();

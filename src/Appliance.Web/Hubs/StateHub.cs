@@ -9,9 +9,9 @@ namespace Appliance.Web.Hubs;
 /// the client asking. Clients may call <see cref="GetStatus"/> once to fill their view on connect.
 /// </summary>
 [Authorize]
-public sealed class StateHub(StatusService status) : Hub<IStateClient>
+public sealed class StateHub(StatusFeed feed) : Hub<IStateClient>
 {
     public const string Path = "/hubs/state";
 
-    public IReadOnlyList<VhidStatusDto> GetStatus() => status.GetAll();
+    public IReadOnlyList<VhidStatusDto> GetStatus() => feed.Snapshot();
 }

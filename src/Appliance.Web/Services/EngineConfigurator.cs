@@ -10,7 +10,8 @@ namespace Appliance.Web.Services;
 /// unchanged MASTER keeps its VIP; then the health checks of the enabled VHIDs go to the health monitor.
 /// Applies are serialized and always read the latest store.
 /// </summary>
-public sealed partial class EngineConfigurator(ICarpEngine engine, IApplianceStore store, HealthService health, ILogger<EngineConfigurator> logger)
+public sealed partial class EngineConfigurator(ICarpEngine engine, IApplianceStore store, HealthService health, StatusFeed feed,
+    ILogger<EngineConfigurator> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -22,7 +23,10 @@ public sealed partial class EngineConfigurator(ICarpEngine engine, IApplianceSto
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var enabled = store.Vhids.GetAll().Where(v => v.Enabled).ToList();
+            var stored = store.Vhids.GetAll();
+            // Before the engine starts anything: the statuses it is about to publish link to their stored ids.
+            feed.UseStoredIds(stored);
+            var enabled = stored.Where(v => v.Enabled).ToList();
             var configs = new List<VhidConfig>(enabled.Count);
             foreach (var vhid in enabled)
             {

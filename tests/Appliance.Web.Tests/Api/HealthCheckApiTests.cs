@@ -6,6 +6,7 @@ using Appliance.Web.Tests.Infrastructure;
 namespace Appliance.Web.Tests.Api;
 
 /// <summary>Health checks through the API with the real engine and real probes (commands), over the in-memory data plane.</summary>
+[Collection(MetricsCollection.Name)]
 public sealed class HealthCheckApiTests : ApiTestBase
 {
     private static object Command(string target, string name = "probe", int fall = 2, int rise = 2) =>
@@ -37,8 +38,9 @@ public sealed class HealthCheckApiTests : ApiTestBase
         Assert.Equal("demoted", demoted["cause"]!.GetValue<string>());
         Assert.Equal(("MASTER", "MASTER"), (demoted["from"]!.GetValue<string>(), demoted["to"]!.GetValue<string>()));
 
-        var metrics = await Client.GetStringAsync("/metrics");
-        Assert.Contains("appliance_check_healthy{vhid=\"7\",interface=\"eth-test0\",check=\"probe\"} 0", metrics);
+        var metrics = PrometheusText.Parse(await Client.GetStringAsync("/metrics"));
+        var healthy = Assert.Single(metrics["appliance_check_healthy"].Samples);
+        Assert.Equal(("7", "eth-test0", "probe", 0.0), (healthy.Labels["vhid"], healthy.Labels["interface"], healthy.Labels["check"], healthy.Value));
 
         // The check replaced by /bin/true: the demotion ends and the history says so.
         (await Client.PutAsJsonAsync($"/api/vhids/{created["id"]}", VhidWith(Command("/bin/true")))).EnsureSuccessStatusCode();

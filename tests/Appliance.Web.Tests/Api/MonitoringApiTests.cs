@@ -9,27 +9,6 @@ namespace Appliance.Web.Tests.Api;
 public sealed class MonitoringApiTests() : ApiTestBase(new TestHostOptions { UseFakeEngine = true })
 {
     [Fact]
-    public async Task Metrics_AfterTransitions_ExposesPrometheusText()
-    {
-        await Json.CreateVhidAsync(Client, Json.Vhid());
-        Server.Engine!.RaiseTransition("eth-test0/7", CarpState.Backup, TransitionCause.Startup);
-        Server.Engine.RaiseTransition("eth-test0/7", CarpState.Master, TransitionCause.MasterDownTimeout);
-        await WaitForHistoryAsync(2);
-
-        using var response = await Client.GetAsync("/metrics");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/plain", response.Content.Headers.ContentType!.MediaType);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.Contains("# TYPE appliance_vhid_state gauge\n", text, StringComparison.Ordinal);
-        Assert.Contains("appliance_vhid_state{vhid=\"7\",interface=\"eth-test0\"} 2\n", text, StringComparison.Ordinal);
-        Assert.Contains("appliance_transitions_total{vhid=\"7\",interface=\"eth-test0\"} 2\n", text, StringComparison.Ordinal);
-        Assert.Contains("appliance_adverts_sent_total{vhid=\"7\",interface=\"eth-test0\"} 0\n", text, StringComparison.Ordinal);
-        Assert.Contains("appliance_adverts_received_total{vhid=\"7\",interface=\"eth-test0\"} 0\n", text, StringComparison.Ordinal);
-        Assert.Contains("appliance_drops_total{vhid=\"7\",interface=\"eth-test0\",reason=\"badDigest\"} 0\n", text, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task History_VhidAndTake_NewestFirstFiltered()
     {
         await Json.CreateVhidAsync(Client, Json.Vhid());

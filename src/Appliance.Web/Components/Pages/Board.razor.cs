@@ -21,7 +21,7 @@ public sealed partial class Board
     private string? _error;
 
     [Inject]
-    private StatusService Status { get; set; } = default!;
+    private StatusFeed Status { get; set; } = default!;
 
     [Inject]
     private VhidService Vhids { get; set; } = default!;
@@ -34,7 +34,7 @@ public sealed partial class Board
 
     protected override void Load()
     {
-        _statuses = [.. Status.GetAll()];
+        _statuses = [.. Status.Snapshot()];
         var stored = Vhids.List();
         _prefixes = stored.ToDictionary(v => v.Id, v => v.PrefixLength);
         _disabled = [.. stored.Where(v => !v.Enabled).OrderBy(v => v.Interface, StringComparer.Ordinal).ThenBy(v => v.Vhid)];
@@ -65,7 +65,7 @@ public sealed partial class Board
 
     protected override void OnRemoved(string key) => Load();
 
-    protected override void OnTick() => _statuses = [.. Status.GetAll()];
+    protected override void OnTick() => _statuses = [.. Status.Snapshot()];
 
     private int Count(string state) => _statuses.Count(s => s.State == state);
 
@@ -82,7 +82,7 @@ public sealed partial class Board
             var user = (await AuthenticationState).User;
             var result = await Vhids.SetMaintenanceAsync(id, enabled, user.Actor(), CancellationToken.None);
             _error = result.Status == ServiceStatus.Ok ? null : $"{status.Key} is no longer configured.";
-            _statuses = [.. Status.GetAll()];
+            _statuses = [.. Status.Snapshot()];
         }
         finally
         {

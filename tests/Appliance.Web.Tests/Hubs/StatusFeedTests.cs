@@ -4,15 +4,15 @@ using Appliance.Web.Tests.Infrastructure;
 
 namespace Appliance.Web.Tests.Hubs;
 
-public sealed class StateFeedTests
+public sealed class StatusFeedTests
 {
     [Fact]
-    public async Task StateFeed_EngineTransition_RaisedInProcessWithHistoryId()
+    public async Task StatusFeed_EngineTransition_RaisedInProcessWithHistoryId()
     {
         await using var host = await TestHost.StartAsync(new TestHostOptions { UseFakeEngine = true });
         using var client = await host.CreateAuthenticatedClientAsync();
         await Json.CreateVhidAsync(client, Json.Vhid());
-        var feed = host.Services.GetRequiredService<StateFeed>();
+        var feed = host.Services.GetRequiredService<StatusFeed>();
         var transition = new TaskCompletionSource<TransitionDto>(TaskCreationOptions.RunContinuationsAsynchronously);
         var status = new TaskCompletionSource<VhidStatusDto>(TaskCreationOptions.RunContinuationsAsynchronously);
         feed.Transition += _ => throw new InvalidOperationException("a broken subscriber");
