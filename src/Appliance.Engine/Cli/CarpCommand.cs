@@ -91,6 +91,9 @@ public static class CarpCommand
                 await engine.DisposeAsync().ConfigureAwait(false);
                 return 1;
             }
+            // Parsing, validation and opening the sockets left garbage behind (megabytes at 255 VHIDs); from here on
+            // the daemon allocates next to nothing, so give those pages back now rather than keep them resident.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             await stop.Task.ConfigureAwait(false);
             if (graceful)
             {
