@@ -15,6 +15,15 @@ internal sealed record BenchOptions
 
     public string ApplianceExe { get; init; } = "";
 
+    /// <summary>The repository's ./appliance launcher: `appliance carp` runs through it (the native appliance-carp).</summary>
+    public string Launcher { get; init; } = Path.GetFullPath("appliance");
+
+    /// <summary>The scale part's measuring window per daemon and VHID count.</summary>
+    public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Starts per daemon for the start-up median.</summary>
+    public int Starts { get; init; } = 5;
+
     public string Output { get; init; } = "bench/results.md";
 
     /// <summary>Only daemons whose label contains one of these (empty = all).</summary>
@@ -26,6 +35,8 @@ internal sealed record BenchOptions
 
     public bool SkipJitter { get; init; }
 
+    public bool SkipScale { get; init; }
+
     public string CommandLine { get; init; } = "";
 
     public static BenchOptions Parse(string[] args)
@@ -36,16 +47,19 @@ internal sealed record BenchOptions
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
             o = args[i] switch
             {
-                "--quick" => o with { Quick = true, Repetitions = 1, Idle = TimeSpan.FromSeconds(10), Load = TimeSpan.FromSeconds(10) },
+                "--quick" => o with { Quick = true, Repetitions = 1, Idle = TimeSpan.FromSeconds(10), Load = TimeSpan.FromSeconds(10), Window = TimeSpan.FromSeconds(10) },
                 "--reps" => o with { Repetitions = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--idle" => o with { Idle = TimeSpan.FromSeconds(int.Parse(Next(), CultureInfo.InvariantCulture)) },
                 "--load" => o with { Load = TimeSpan.FromSeconds(int.Parse(Next(), CultureInfo.InvariantCulture)) },
-                "--appliance" => o with { ApplianceExe = Next() },
+                "--appliance" => o with { ApplianceExe = Path.GetFullPath(Next()) },
+                "--launcher" => o with { Launcher = Path.GetFullPath(Next()) },
+                "--window" => o with { Window = TimeSpan.FromSeconds(int.Parse(Next(), CultureInfo.InvariantCulture)) },
                 "--out" => o with { Output = Next() },
                 "--only" => o with { Only = [.. o.Only, Next()] },
                 "--skip-failover" => o with { SkipFailover = true },
                 "--skip-footprint" => o with { SkipFootprint = true },
                 "--skip-jitter" => o with { SkipJitter = true },
+                "--skip-scale" => o with { SkipScale = true },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
@@ -53,9 +67,13 @@ internal sealed record BenchOptions
         {
             throw new ArgumentException("--reps must be 1..20");
         }
-        if (o.Idle > TimeSpan.FromMinutes(5) || o.Load > TimeSpan.FromMinutes(5))
+        if (o.Idle > TimeSpan.FromMinutes(5) || o.Load > TimeSpan.FromMinutes(5) || o.Window > TimeSpan.FromMinutes(2))
         {
-            throw new ArgumentException("--idle/--load at most 300 s");
+            throw new ArgumentException("--idle/--load at most 300 s, --window at most 120 s");
+        }
+        if (!File.Exists(o.Launcher))
+        {
+            throw new ArgumentException($"--launcher: '{o.Launcher}' does not exist (the repository's ./appliance)");
         }
         if (!File.Exists(o.ApplianceExe))
         {

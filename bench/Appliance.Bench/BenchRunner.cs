@@ -11,8 +11,8 @@ internal sealed class BenchRunner(BenchOptions options)
     {
         Daemon[] daemons =
         [
-            new ApplianceCarpDaemon(options.ApplianceExe, 1, 0, 1, "advbase 1"),
-            new ApplianceCarpDaemon(options.ApplianceExe, 0, 20, 26, "advbase 0, skew 20/26"),
+            new ApplianceCarpDaemon(options.Launcher, 1, 0, 1, "advbase 1"),
+            new ApplianceCarpDaemon(options.Launcher, 0, 20, 26, "advbase 0, skew 20/26"),
             new UcarpDaemon(),
             new KeepalivedDaemon(1, "advert_int 1"),
             new KeepalivedDaemon(0.1, "advert_int 0.1"),
@@ -42,6 +42,11 @@ internal sealed class BenchRunner(BenchOptions options)
             report.Jitters.AddRange(jitters);
             Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] footprint done");
         }
+        if (!options.SkipScale)
+        {
+            await RunScaleAsync(report);
+            Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] scale done");
+        }
         if (!options.SkipJitter)
         {
             Console.WriteLine($"== REST API load: {options.Load.TotalSeconds:0} s");
@@ -66,6 +71,27 @@ internal sealed class BenchRunner(BenchOptions options)
         Console.WriteLine(text);
         Console.WriteLine($"bench: wrote {options.Output} in {clock.Elapsed:mm\\:ss}");
         return 0;
+    }
+
+    /// <summary>
+    /// appliance carp against keepalived at equal-ish sub-second rates (78.125 ms = advbase 0 advskew 20; 80 ms =
+    /// advert_int 0.08, keepalived's centisecond grid has no 78.125), then start-up medians at advbase 1 / advert_int 1.
+    /// </summary>
+    private async Task RunScaleAsync(Report report)
+    {
+        Daemon[] scaled = [new ApplianceCarpDaemon(options.Launcher, 0, 20, 26, "advbase 0, skew 20"), new KeepalivedDaemon(0.08, "advert_int 0.08")];
+        Console.WriteLine($"== scale: {string.Join(", ", Scale.VhidCounts)} VHIDs, {options.Window.TotalSeconds:0} s windows");
+        foreach (var vhids in Scale.VhidCounts)
+        {
+            foreach (var daemon in scaled)
+            {
+                report.Scale.Add(await Scale.MeasureAsync(daemon, vhids, options.Window));
+            }
+        }
+        Console.WriteLine($"== start-up: {options.Starts} starts each");
+        report.Startups.Add(await Scale.StartupAsync(new ApplianceCarpDaemon(options.Launcher, 1, 0, 1, "advbase 1"), "`./appliance carp ...` (launcher, native appliance-carp)", options.Starts));
+        report.Startups.Add(await Scale.StartupAsync(new ApplianceCarpDaemon(options.ApplianceExe, 1, 0, 1, "advbase 1"), "`appliance carp ...` (the product's managed verb, src/Appliance/bin/Release, for comparison)", options.Starts));
+        report.Startups.Add(await Scale.StartupAsync(new KeepalivedDaemon(1, "advert_int 1"), "`keepalived -n ...`", options.Starts));
     }
 
     private async Task<List<Trial>> RunFailoverAsync(Daemon daemon)

@@ -10,8 +10,8 @@ internal enum PacketKind
     GratuitousArp,
 }
 
-/// <summary>One captured packet: kernel receive time (Unix seconds), source, what it was.</summary>
-internal sealed record CapturedPacket(double Time, string Source, PacketKind Kind, int Priority);
+/// <summary>One captured packet: kernel receive time (Unix seconds), source, what it was, and for an advert its vhid/vrid.</summary>
+internal sealed record CapturedPacket(double Time, string Source, PacketKind Kind, int Priority, int Vrid = 0);
 
 /// <summary>
 /// tcpdump (-tt -nn -l, text) inside a lab namespace, capturing CARP/VRRP adverts (proto 112) and
@@ -54,7 +54,10 @@ internal sealed class Capture
             {
                 var prio = Array.IndexOf(f, "prio");
                 var p = prio > 0 && int.TryParse(f[prio + 1].TrimEnd(','), CultureInfo.InvariantCulture, out var v) ? v : -1;
-                result.Add(new CapturedPacket(t, f[2], PacketKind.Advert, p));
+                // tcpdump decodes CARP as VRRPv2: "vrid 7, prio 20," (vrid = vhid, prio = advskew).
+                var vrid = Array.IndexOf(f, "vrid");
+                var id = vrid > 0 && int.TryParse(f[vrid + 1].TrimEnd(','), CultureInfo.InvariantCulture, out var n) ? n : 0;
+                result.Add(new CapturedPacket(t, f[2], PacketKind.Advert, p, id));
             }
             else if (f[1] == "ARP,")
             {

@@ -74,10 +74,17 @@ internal abstract class Daemon
     protected static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
 
+/// <summary>A daemon that runs many VHIDs in one process (<see cref="Scale"/>): vhid i on VIP <see cref="Scale.Vip"/>(i).</summary>
+internal interface IMultiVhidDaemon
+{
+    /// <summary>Starts vhids 1..<paramref name="vhids"/> on <paramref name="node"/>, all preferred (each becomes MASTER alone).</summary>
+    LabProcess StartMany(NetworkLab lab, LabNode node, int vhids);
+}
+
 /// <summary><c>appliance carp</c>: the engine owns the VIP (--manage-vip) and bows out on SIGTERM (-z).</summary>
 internal sealed class ApplianceCarpDaemon(string applianceExe, byte advbase, byte preferredSkew, byte backupSkew, string timing)
     : Daemon("appliance carp", timing, Appliance.Engine.StateMachine.CarpTiming.MasterDown(advbase, backupSkew, 3),
-        Appliance.Engine.StateMachine.CarpTiming.AdvertInterval(advbase, preferredSkew))
+        Appliance.Engine.StateMachine.CarpTiming.AdvertInterval(advbase, preferredSkew)), IMultiVhidDaemon
 {
     public byte AdvBase { get; } = advbase;
 
@@ -105,6 +112,16 @@ internal sealed class ApplianceCarpDaemon(string applianceExe, byte advbase, byt
     }
 
     public override LabProcess Start(DaemonContext c) => c.Lab.Start(c.Node, applianceExe, Arguments(c));
+
+    /// <summary>One process, one --config line per VHID (ucarp's flags), VIPs /32.</summary>
+    public LabProcess StartMany(NetworkLab lab, LabNode node, int vhids)
+    {
+        var lines = Enumerable.Range(1, vhids).Select(i =>
+            $"-i {node.Interface} -s {Ip(node)} -v {Int(i)} -p benchpw -a {Scale.Vip(i)} -b {Int(AdvBase)} -k {Int(PreferredSkew)} -P -z --manage-vip");
+        var config = Path.Combine(lab.WorkDirectory, $"carp-{vhids}.conf");
+        File.WriteAllLines(config, lines);
+        return lab.Start(node, applianceExe, ["carp", $"--config={config}"]);
+    }
 }
 
 /// <summary>Debian's ucarp 1.5.2: up/down scripts add and remove the VIP; ucarp sends the gratuitous ARP itself.</summary>
@@ -137,40 +154,50 @@ internal sealed class UcarpDaemon() : Daemon("ucarp", "advbase 1", TimeSpan.From
 internal sealed class KeepalivedDaemon(double advertInt, string timing)
     : Daemon("keepalived VRRPv3", timing,
         // RFC 5798: 3 x interval + (256 - priority) x interval / 256, priority 100.
-        TimeSpan.FromSeconds((3 * advertInt) + ((256 - 100) * advertInt / 256)), TimeSpan.FromSeconds(advertInt))
+        TimeSpan.FromSeconds((3 * advertInt) + ((256 - 100) * advertInt / 256)), TimeSpan.FromSeconds(advertInt)), IMultiVhidDaemon
 {
     public override string MasterLine => "Entering MASTER STATE";
 
     public override string BackupLine => "Entering BACKUP STATE";
 
-    public override LabProcess Start(DaemonContext c)
+    public override LabProcess Start(DaemonContext c) =>
+        Run(c.Lab, c.Node, c.Tag, [Instance(c.Node, c.Vhid, c.Role == Role.Preferred ? 200 : 100, $"{c.Vip}/24")]);
+
+    /// <summary>One vrrp_instance per VHID in one configuration, VIPs /32.</summary>
+    public LabProcess StartMany(NetworkLab lab, LabNode node, int vhids) =>
+        Run(lab, node, $"scale{vhids}", [.. Enumerable.Range(1, vhids).Select(i => Instance(node, i, 200, $"{Scale.Vip(i)}/32"))]);
+
+    private string Instance(LabNode node, int vrid, int priority, string vip) => $$"""
+        vrrp_instance VI_{{vrid}} {
+            state BACKUP
+            interface {{node.Interface}}
+            virtual_router_id {{vrid}}
+            priority {{priority}}
+            advert_int {{advertInt.ToString("0.###", CultureInfo.InvariantCulture)}}
+            virtual_ipaddress {
+                {{vip}} dev {{node.Interface}}
+            }
+        }
+
+        """;
+
+    private static LabProcess Run(NetworkLab lab, LabNode node, string tag, IEnumerable<string> instances)
     {
-        var dir = Path.Combine(c.Lab.WorkDirectory, $"keepalived-{c.Tag}-{c.Node.Name}");
+        var dir = Path.Combine(lab.WorkDirectory, $"keepalived-{tag}-{node.Name}");
         Directory.CreateDirectory(dir);
         var conf = Path.Combine(dir, "keepalived.conf");
         // A SIGKILLed run leaves its pid files; keepalived would refuse to start while a zombie holds the PID.
         File.Delete(Path.Combine(dir, "keepalived.pid"));
         File.Delete(Path.Combine(dir, "vrrp.pid"));
-        var interval = advertInt.ToString("0.###", CultureInfo.InvariantCulture);
         File.WriteAllText(conf, $$"""
             global_defs {
-                router_id {{c.Node.Name}}
+                router_id {{node.Name}}
                 vrrp_version 3
                 enable_script_security
             }
-            vrrp_instance VI_{{c.Vhid}} {
-                state BACKUP
-                interface {{c.Node.Interface}}
-                virtual_router_id {{c.Vhid}}
-                priority {{(c.Role == Role.Preferred ? 200 : 100)}}
-                advert_int {{interval}}
-                virtual_ipaddress {
-                    {{c.Vip}}/24 dev {{c.Node.Interface}}
-                }
-            }
 
-            """);
-        return c.Lab.Start(c.Node, "/usr/sbin/keepalived",
+            """ + string.Concat(instances));
+        return lab.Start(node, "/usr/sbin/keepalived",
             ["-n", "-l", "-G", "-P", "-f", conf, "-p", Path.Combine(dir, "keepalived.pid"), "-r", Path.Combine(dir, "vrrp.pid")]);
     }
 }

@@ -7,10 +7,17 @@ namespace Appliance.Bench;
 /// <summary>Advert timing: deviation of each interval from the nominal one (ms).</summary>
 internal sealed record Jitter(string Label, string Condition, double NominalMs, int Intervals, double P50, double P99, double Max, int Spurious, string? Note)
 {
-    public static Jitter Of(string label, string condition, double nominalMs, IEnumerable<double> advertTimes, int spurious, string? note = null)
+    public static Jitter Of(string label, string condition, double nominalMs, IEnumerable<double> advertTimes, int spurious, string? note = null) =>
+        OfStreams(label, condition, nominalMs, [advertTimes], spurious, note);
+
+    /// <summary>Several advert streams (one per VHID) at the same nominal interval: their deviations pooled.</summary>
+    public static Jitter OfStreams(string label, string condition, double nominalMs, IEnumerable<IEnumerable<double>> streams, int spurious, string? note = null)
     {
-        var times = advertTimes.Order().ToArray();
-        var deviations = times.Zip(times.Skip(1), (a, b) => Math.Abs(((b - a) * 1000) - nominalMs)).Order().ToArray();
+        var deviations = streams.SelectMany(stream =>
+        {
+            var times = stream.Order().ToArray();
+            return times.Zip(times.Skip(1), (a, b) => Math.Abs(((b - a) * 1000) - nominalMs));
+        }).Order().ToArray();
         return new Jitter(label, condition, nominalMs, deviations.Length,
             Summary.Percentile(deviations, 50), Summary.Percentile(deviations, 99), deviations.Length > 0 ? deviations[^1] : double.NaN, spurious, note);
     }
@@ -65,7 +72,7 @@ internal static class Footprint
                 var r = running[i];
                 var cpu = ProcStats.TotalCpuSeconds(pids[i]) - cpu0[i];
                 var rss = ProcStats.TotalRssKb(pids[i]);
-                var hwm = pids[i].Sum(p => Hwm(p));
+                var hwm = pids[i].Sum(ProcStats.HwmKb);
                 var source = r.Node.Address.ToString();
                 var adverts = r.Capture.Packets().Where(p => p.Kind == PacketKind.Advert && p.Source == source).ToList();
                 var first = adverts.Count > 0 ? (adverts[0].Time - r.Exec) * 1000 : double.NaN;
@@ -86,19 +93,6 @@ internal static class Footprint
             {
                 await lab.DisposeAsync();
             }
-        }
-    }
-
-    private static long Hwm(int pid)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return 0;
         }
     }
 }

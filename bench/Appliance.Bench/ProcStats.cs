@@ -38,22 +38,26 @@ internal static class ProcStats
     }
 
     /// <summary>VmRSS in KiB, 0 when the process is gone.</summary>
-    public static long RssKb(int pid)
+    public static long RssKb(int pid) => StatusField(pid, "VmRSS:");
+
+    /// <summary>VmHWM (peak RSS) in KiB, 0 when the process is gone.</summary>
+    public static long HwmKb(int pid) => StatusField(pid, "VmHWM:");
+
+    /// <summary>The number of threads, 0 when the process is gone.</summary>
+    public static int Threads(int pid) => (int)StatusField(pid, "Threads:");
+
+    /// <summary>The first number on the line of /proc/PID/status that starts with <paramref name="name"/>; 0 when absent or gone.</summary>
+    private static long StatusField(int pid, string name)
     {
         try
         {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-            {
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                {
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-                }
-            }
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line[name.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
         }
         catch (IOException)
         {
+            return 0;
         }
-        return 0;
     }
 
     /// <summary>utime + stime in seconds.</summary>

@@ -14,6 +14,10 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Daemon> daemons
 
     public List<Jitter> Jitters { get; } = [];
 
+    public List<ScaleResult> Scale { get; } = [];
+
+    public List<StartupResult> Startups { get; } = [];
+
     public List<string> Notes { get; } = [];
 
     public WebLoadResult? Web { get; set; }
@@ -36,6 +40,7 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Daemon> daemons
             RenderEvent(sb, ev);
         }
         RenderDiagnostics(sb);
+        RenderScale(sb);
         RenderFootprint(sb);
         RenderJitter(sb);
         RenderNotes(sb);
@@ -91,6 +96,7 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Daemon> daemons
         {
             rows.Add(($"adverts within 10 ms of their interval (p99) under API load, {j.Label}", $"p99 {j.P99:0.0} ms, max {j.Max:0.0} ms", j.Intervals > 0 ? j.P99 <= 10 : null));
         }
+        ScaleTargets(rows);
         sb.AppendLine("## Targets (medians from the tables below)");
         sb.AppendLine();
         sb.AppendLine("| target | measured | met |");
@@ -103,6 +109,88 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Daemon> daemons
     }
 
     private static bool Known(double v) => double.IsFinite(v);
+
+    private (ScaleResult? Appliance, ScaleResult? Keepalived) ScalePair(int vhids) =>
+        (Scale.FirstOrDefault(s => s.Vhids == vhids && s.Label.StartsWith("appliance", StringComparison.Ordinal)),
+         Scale.FirstOrDefault(s => s.Vhids == vhids && s.Label.StartsWith("keepalived", StringComparison.Ordinal)));
+
+    private void ScaleTargets(List<(string Target, string Measured, bool? Met)> rows)
+    {
+        var (a1, k1) = ScalePair(1);
+        if (a1 is not null && k1 is not null)
+        {
+            rows.Add(("appliance carp (native) idle RSS with 1 VHID <= keepalived's", $"{Mib(a1.RssKb)} vs {Mib(k1.RssKb)} ({Ratio(a1.RssKb, k1.RssKb)})", a1.RssKb <= k1.RssKb));
+        }
+        foreach (var n in new[] { 50, 255 })
+        {
+            var (a, k) = ScalePair(n);
+            if (a is null || k is null)
+            {
+                continue;
+            }
+            rows.Add(($"{n} VHIDs: RSS <= keepalived's", $"{Mib(a.RssKb)} vs {Mib(k.RssKb)} ({Ratio(a.RssKb, k.RssKb)})", a.RssKb <= k.RssKb));
+            rows.Add(($"{n} VHIDs: CPU per advert <= keepalived's", $"{Us(a.CpuPerAdvertUs)} vs {Us(k.CpuPerAdvertUs)} ({Ratio(a.CpuPerAdvertUs, k.CpuPerAdvertUs)})",
+                Known(a.CpuPerAdvertUs) && Known(k.CpuPerAdvertUs) ? a.CpuPerAdvertUs <= k.CpuPerAdvertUs : null));
+        }
+        var (a255, _) = ScalePair(255);
+        if (a255 is not null)
+        {
+            rows.Add(("255 VHIDs: advert interval deviation p99 < 10 ms", $"p99 {a255.Jitter.P99:0.00} ms, max {a255.Jitter.Max:0.00} ms over {a255.Jitter.Intervals} intervals", a255.Jitter.Intervals > 0 ? a255.Jitter.P99 < 10 : null));
+        }
+        var launcher = Startups.FirstOrDefault(s => s.How.Contains("launcher", StringComparison.Ordinal));
+        if (launcher is not null)
+        {
+            rows.Add(($"exec to \"Switching to state: BACKUP\" through ./appliance < 100 ms (median of {launcher.Ms.Count})", Ms(launcher.Median), launcher.Ms.Count > 0 ? launcher.Median < 100 : null));
+        }
+        if (Web is { } w)
+        {
+            rows.Add(("`appliance serve` idle RSS (one VHID, no requests), target 80 MB", Mib(w.ServeIdleRssKb), w.ServeIdleRssKb > 0 ? w.ServeIdleRssKb * 1024L <= 80_000_000 : null));
+        }
+    }
+
+    private static string Mib(long kb) => (kb / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
+
+    private static string Us(double us) => double.IsFinite(us) ? us.ToString("0.0", CultureInfo.InvariantCulture) + " µs" : "–";
+
+    private void RenderScale(StringBuilder sb)
+    {
+        if (Scale.Count == 0 && Startups.Count == 0)
+        {
+            return;
+        }
+        if (Scale.Count > 0)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"## Many VHIDs in one process (each daemon alone as MASTER of all of them, {Scale[0].WindowSeconds:0} s window)");
+            sb.AppendLine();
+            sb.AppendLine("CPU per advert = utime + stime of all the daemon's processes over the window / adverts captured from it in the window (a peer namespace, tcpdump). Deviation = |interval - nominal| of each VHID's consecutive adverts, all VHIDs pooled. Ratios: appliance / keepalived at the same VHID count.");
+            sb.AppendLine();
+            sb.AppendLine("| daemon (timing) | VHIDs | nominal interval | processes | threads | RSS | RSS ratio | CPU in window | adverts | CPU per advert | CPU ratio | deviation p50 | p99 | max | spurious transitions |");
+            sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var s in Scale)
+            {
+                var (_, k) = ScalePair(s.Vhids);
+                var keepalived = k is not null && s.Label.StartsWith("appliance", StringComparison.Ordinal);
+                sb.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {s.Label} | {s.Vhids} | {s.NominalMs:0.###} ms | {s.Processes} | {s.Threads} | {Mib(s.RssKb)} | {(keepalived ? Ratio(s.RssKb, k!.RssKb) : "")} | {s.CpuSeconds:0.00} s | {s.Adverts} | {Us(s.CpuPerAdvertUs)} | {(keepalived ? Ratio(s.CpuPerAdvertUs, k!.CpuPerAdvertUs) : "")} | {s.Jitter.P50:0.00} ms | {s.Jitter.P99:0.00} ms | {s.Jitter.Max:0.00} ms | {s.Jitter.Spurious} |");
+            }
+            sb.AppendLine();
+        }
+        if (Startups.Count > 0)
+        {
+            sb.AppendLine("## Start-up: exec to the BACKUP log line (one VHID, advbase 1 / advert_int 1, a fresh start each time)");
+            sb.AppendLine();
+            sb.AppendLine("| daemon | how | starts | median | min | max | each |");
+            sb.AppendLine("|---|---|---:|---:|---:|---:|---|");
+            foreach (var s in Startups)
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {s.Label} | {s.How} | {s.Ms.Count} | {Ms(s.Median)} | {Ms(s.Ms.DefaultIfEmpty(double.NaN).Min())} | {Ms(s.Ms.DefaultIfEmpty(double.NaN).Max())} | {string.Join(", ", s.Ms.Select(m => m.ToString("0", CultureInfo.InvariantCulture)))} |");
+            }
+            sb.AppendLine();
+            sb.AppendLine("Measured from just before `ip netns exec` starts the process to the line on its output (the log is written by a thread of its own); keepalived's line is \"Entering BACKUP STATE\".");
+            sb.AppendLine();
+        }
+    }
 
     private void RenderEvent(StringBuilder sb, FailoverEvent ev)
     {

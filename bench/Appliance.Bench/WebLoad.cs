@@ -9,7 +9,7 @@ using Appliance.Lab;
 namespace Appliance.Bench;
 
 /// <summary>What the REST-API load run measured.</summary>
-internal sealed record WebLoadResult(List<Jitter> Jitters, List<Trial> Maintenance, long Requests, long Failed, double Seconds, int Workers);
+internal sealed record WebLoadResult(List<Jitter> Jitters, List<Trial> Maintenance, long Requests, long Failed, double Seconds, int Workers, long ServeIdleRssKb);
 
 /// <summary>
 /// node1 runs <c>appliance serve</c> (the web appliance) with one sub-second VHID (advbase 0, skew 20,
@@ -85,6 +85,9 @@ internal static class WebLoad
         var i0 = Capture.Now();
         await Task.Delay(idle);
         var i1 = Capture.Now();
+        // serve with one VHID, the dashboard and API up, no request for the whole idle window.
+        var serveIdleRss = ProcStats.TotalRssKb(ProcStats.WithChildren(serve.Pid));
+        Console.WriteLine($"  serve idle: RSS {serveIdleRss / 1024.0:0.0} MiB");
         var jitters = new List<Jitter>
         {
             Jitter.Of(label, "idle (web, no requests)", backup.AdvertInterval.TotalMilliseconds, Adverts(i0, i1), Node2Adverts(i0, i1) > 0 ? Node2Masters(mark) : 0),
@@ -119,7 +122,7 @@ internal static class WebLoad
             await Task.Delay(500);
         }
         capture.Stop();
-        return new WebLoadResult(jitters, trials, requests, failed, seconds, Workers);
+        return new WebLoadResult(jitters, trials, requests, failed, seconds, Workers, serveIdleRss);
     }
 
     private static async Task<(long Requests, long Failed, double Seconds)> HammerAsync(HttpClient http, TimeSpan duration)

@@ -15,7 +15,11 @@ public static class CarpCommand
     private const string DaemonizedVariable = "APPLIANCE_CARP_DAEMONIZED";
 
     /// <summary>Runs the daemon until a signal stops it; returns the exit code (1 for bad input, naming the field).</summary>
-    public static async Task<int> RunAsync(string[] args, IDataPlane dataPlane)
+    /// <param name="args">ucarp's command line.</param>
+    /// <param name="dataPlane">Sockets, addresses and links.</param>
+    /// <param name="verb">The argument that selects this command in the running executable (<c>carp</c> in the
+    /// product); null for the native appliance-carp, whose whole command line is ucarp's. --daemonize repeats it.</param>
+    public static async Task<int> RunAsync(string[] args, IDataPlane dataPlane, string? verb)
     {
         if (!UcarpCommandLine.TryParse(args, out var parsed, out var error))
         {
@@ -38,7 +42,7 @@ public static class CarpCommand
         var daemonized = Environment.GetEnvironmentVariable(DaemonizedVariable) == "1";
         if (parsed.Global.Daemonize && !daemonized)
         {
-            return Detach(args);
+            return Detach(args, verb);
         }
 
         // Timers on a dedicated thread: adverts and master-down never wait for the thread pool.
@@ -87,6 +91,9 @@ public static class CarpCommand
                 await engine.DisposeAsync().ConfigureAwait(false);
                 return 1;
             }
+            // Parsing, validation and opening the sockets left garbage behind (megabytes at 255 VHIDs); from here on
+            // the daemon allocates next to nothing, so give those pages back now rather than keep them resident.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             await stop.Task.ConfigureAwait(false);
             if (graceful)
             {
@@ -107,7 +114,7 @@ public static class CarpCommand
     /// --daemonize: .NET cannot fork, so start ourselves again in a new session (setsid) with standard
     /// streams on /dev/null and logging to syslog only, and return at once like ucarp's parent does.
     /// </summary>
-    private static int Detach(string[] args)
+    private static int Detach(string[] args, string? verb)
     {
         var self = Environment.ProcessPath ?? "dotnet";
         var psi = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -117,7 +124,10 @@ public static class CarpCommand
         {
             psi.ArgumentList.Add(Environment.GetCommandLineArgs()[0]);
         }
-        psi.ArgumentList.Add("carp");
+        if (verb is not null)
+        {
+            psi.ArgumentList.Add(verb);
+        }
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);

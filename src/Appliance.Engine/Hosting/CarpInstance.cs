@@ -13,7 +13,7 @@ namespace Appliance.Engine.Hosting;
 /// scripts, logging) plus the counters and status the web side reads. Packets are decoded on the
 /// channel's receive thread and handed to the state machine at once.
 /// </summary>
-public sealed partial class CarpInstance : IAsyncDisposable
+public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
 {
     private readonly IDataPlane _dataPlane;
     private readonly TimeProvider _time;
@@ -79,7 +79,7 @@ public sealed partial class CarpInstance : IAsyncDisposable
         }
         _filter = new CarpReceiveFilter(source, Config.Vhid, Config.MulticastGroup, _authenticator);
         _channel = _dataPlane.OpenChannel(new CarpChannelOptions(Config.Interface, source, Config.MulticastGroup, Config.NoMulticast));
-        _machine = new CarpStateMachine(Config, source, _time, OnEffect);
+        _machine = new CarpStateMachine(Config, source, _time, this);
         _channel.Start(OnPacket);
         _machine.Start(_dataPlane.IsLinkUp(Config.Interface));
     }
@@ -225,12 +225,12 @@ public sealed partial class CarpInstance : IAsyncDisposable
 
     // Runs under the state machine's lock: nothing here may block for long (a send or a netlink
     // round-trip is microseconds; scripts are queued, never awaited).
-    private void OnEffect(CarpEffect effect)
+    void ICarpEffectSink.Apply(CarpEffect effect)
     {
         switch (effect)
         {
             case CarpEffect.SendAdvert a:
-                SendAdvert(a);
+                SendAdvert(a.AdvBase, a.AdvSkew, a.Counter);
                 break;
             case CarpEffect.SendGratuitousArp:
                 SendGratuitousArp();
@@ -247,9 +247,12 @@ public sealed partial class CarpInstance : IAsyncDisposable
         }
     }
 
-    private void SendAdvert(CarpEffect.SendAdvert a)
+    void ICarpEffectSink.SendAdvert(byte advBase, byte advSkew, ulong counter) => SendAdvert(advBase, advSkew, counter);
+
+    /// <summary>Allocates nothing: the 36 bytes are written into one buffer per VHID and sent from it.</summary>
+    private void SendAdvert(byte advBase, byte advSkew, ulong counter)
     {
-        CarpCodec.WriteAdvert(_sendBuffer, Config.Vhid, a.AdvBase, a.AdvSkew, a.Counter, _authenticator);
+        CarpCodec.WriteAdvert(_sendBuffer, Config.Vhid, advBase, advSkew, counter, _authenticator);
         try
         {
             _channel!.Send(_sendBuffer);

@@ -20,7 +20,7 @@ public sealed partial class CarpStateMachine : IDisposable
 
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
-    private readonly Action<CarpEffect> _sink;
+    private readonly ICarpEffectSink _sink;
     private readonly ITimer _advertTimer;
     private readonly ITimer _masterDownTimer;
     private readonly uint _ownTieKey;
@@ -42,8 +42,15 @@ public sealed partial class CarpStateMachine : IDisposable
     private bool _stopped;
     private bool _disposed;
 
+    /// <summary>Every effect, periodic adverts included, reaches <paramref name="sink"/> as a <see cref="CarpEffect"/>.</summary>
     public CarpStateMachine(VhidConfig config, IPAddress sourceAddress, TimeProvider timeProvider, Action<CarpEffect> sink)
+        : this(config, sourceAddress, timeProvider, new DelegateSink(sink))
     {
+    }
+
+    public CarpStateMachine(VhidConfig config, IPAddress sourceAddress, TimeProvider timeProvider, ICarpEffectSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
         Config = config;
         SourceAddress = sourceAddress;
         _time = timeProvider;
@@ -390,22 +397,26 @@ public sealed partial class CarpStateMachine : IDisposable
         return list;
     }
 
+    /// <summary>
+    /// A MASTER's periodic advert: the hot path (255 VHIDs at 78 ms are 3 264 a second), so it builds no effect
+    /// list and no record and hands the advert's fields to <see cref="ICarpEffectSink.SendAdvert"/>.
+    /// </summary>
     private void OnAdvertTimer()
     {
-        var fx = new List<CarpEffect>();
         lock (_lock)
         {
             if (_state != CarpState.Master || _disposed || _stopped || !_linkUp)
             {
                 return;
             }
-            fx.Add(NextAdvert());
+            var counter = NextCounter();
+            var (advbase, advskew) = AdvertisedPair;
+            _sink.SendAdvert(advbase, advskew, counter);
             // ucarp: a delayed gratuitous ARP right after the 3rd advert as MASTER (docs/carp-protocol.md, 6.6).
             if (_delayedArp > 0 && --_delayedArp == 0)
             {
-                fx.Add(new CarpEffect.SendGratuitousArp());
+                _sink.Apply(new CarpEffect.SendGratuitousArp());
             }
-            Emit(fx);
         }
     }
 
@@ -475,6 +486,18 @@ public sealed partial class CarpStateMachine : IDisposable
 
     private CarpEffect.SendAdvert NextAdvert()
     {
+        var counter = NextCounter();
+        var (advbase, advskew) = AdvertisedPair;
+        return new CarpEffect.SendAdvert(advbase, advskew, counter);
+    }
+
+    /// <summary>What an advert carries now: the bow-out pair while demoted, else ours.</summary>
+    private (byte AdvBase, byte AdvSkew) AdvertisedPair => DemotedLocked
+        ? (BowOutAdvBase, BowOutAdvSkew)
+        : (Config.AdvBase, Config.AdvSkew);
+
+    private ulong NextCounter()
+    {
         if (_initCounter)
         {
             // ucarp: a fresh random counter for every advert until a valid advert is heard (docs/carp-protocol.md, 3.3).
@@ -486,9 +509,7 @@ public sealed partial class CarpStateMachine : IDisposable
         {
             _counter = unchecked(_counter + 1);
         }
-        return DemotedLocked
-            ? new CarpEffect.SendAdvert(BowOutAdvBase, BowOutAdvSkew, _counter)
-            : new CarpEffect.SendAdvert(Config.AdvBase, Config.AdvSkew, _counter);
+        return _counter;
     }
 
     private void ArmMasterDown(TimeSpan after)
@@ -514,8 +535,13 @@ public sealed partial class CarpStateMachine : IDisposable
     {
         foreach (var effect in fx)
         {
-            _sink(effect);
+            _sink.Apply(effect);
         }
+    }
+
+    private sealed class DelegateSink(Action<CarpEffect> apply) : ICarpEffectSink
+    {
+        public void Apply(CarpEffect effect) => apply(effect);
     }
 
     /// <summary>

@@ -5,15 +5,15 @@ public delegate void PacketHandler(ReadOnlySpan<byte> ipv4Packet);
 
 /// <summary>
 /// The CARP socket of one VHID: sends adverts to the group and delivers every IP protocol 112 packet
-/// that arrives on the interface. Receiving runs on its own thread and hands each packet over the
-/// moment it arrives (no batching, no polling).
+/// that arrives on the interface. Receiving runs on a receive thread (on Linux one for every channel of a
+/// data plane) and hands each packet over the moment it arrives (no batching, no polling).
 /// </summary>
 public interface ICarpChannel : IDisposable
 {
     /// <summary>Sends a 36-byte CARP payload from srcip to the group with TTL 255 and TOS 0x10.</summary>
     void Send(ReadOnlySpan<byte> carpPayload);
 
-    /// <summary>Starts the receive thread. Call once.</summary>
+    /// <summary>Starts receiving. Call once.</summary>
     void Start(PacketHandler handler);
 }
 

@@ -29,6 +29,35 @@ public sealed class EngineTimeProviderTests
     }
 
     [Fact]
+    public async Task CreateTimer_Periodic_TimerThreadAllocatesNothingBetweenFirings()
+    {
+        // The advert timer's steady state: re-queueing a periodic timer and waiting for it must not allocate
+        // (with 255 VHIDs it runs 3 264 times a second). Measured on the timer thread from inside the callback.
+        const int Warm = 20;
+        const int Measured = 100;
+        using var time = new EngineTimeProvider();
+        var allocated = new long[Warm + Measured + 1];
+        var fires = 0;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var timer = time.CreateTimer(_ =>
+        {
+            var n = fires++;
+            if (n < allocated.Length)
+            {
+                allocated[n] = GC.GetAllocatedBytesForCurrentThread();
+            }
+            if (n == allocated.Length - 1)
+            {
+                done.TrySetResult();
+            }
+        }, null, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(1));
+
+        await done.Task.WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal(allocated[Warm], allocated[Warm + Measured]);
+    }
+
+    [Fact]
     public async Task CreateTimer_TwoTimers_FireInDueOrder()
     {
         using var time = new EngineTimeProvider();

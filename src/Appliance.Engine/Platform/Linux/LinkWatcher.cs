@@ -5,7 +5,7 @@ using Tmds.Linux;
 namespace Appliance.Engine.Platform.Linux;
 
 /// <summary>
-/// Reports carrier changes from RTMGRP_LINK notifications on its own thread. It remembers each interface's last
+/// Reports carrier changes from RTMGRP_LINK notifications on the data plane's receive thread (<see cref="PollLoop"/>). It remembers each interface's last
 /// carrier (seeded from an RTM_GETLINK dump) and reports only real changes, because the kernel also sends
 /// RTM_NEWLINK for MTU, name, statistics and other changes.
 /// </summary>
@@ -14,31 +14,33 @@ internal sealed class LinkWatcher : IDisposable
     private readonly NetlinkSocket _socket;
     private readonly Action<string, bool> _onChange;
     private readonly Dictionary<int, (string Name, bool Up)> _links = [];
-    private readonly PollThread _pollThread;
+    private readonly PollLoop _pollLoop;
+    private IDisposable? _registration;
     private bool _reporting;
 
-    private LinkWatcher(NetlinkSocket socket, Action<string, bool> onChange)
+    private LinkWatcher(NetlinkSocket socket, Action<string, bool> onChange, PollLoop pollLoop)
     {
         _socket = socket;
         _onChange = onChange;
-        _pollThread = new PollThread("netlink-links", socket.Handle, OnReadable);
+        _pollLoop = pollLoop;
     }
 
-    public static LinkWatcher Start(Action<string, bool> onChange)
+    /// <summary>Opens the socket in the calling thread's namespace; notifications are read on <paramref name="pollLoop"/>'s thread.</summary>
+    public static LinkWatcher Start(Action<string, bool> onChange, PollLoop pollLoop)
     {
         var socket = NetlinkSocket.Open(Netlink.RtmgrpLink);
         LinkWatcher? watcher = null;
         try
         {
-            watcher = new LinkWatcher(socket, onChange);
+            watcher = new LinkWatcher(socket, onChange, pollLoop);
             socket.Dump(DumpRequest(), "RTM_GETLINK", watcher.OnMessage);
             watcher._reporting = true;
-            watcher._pollThread.Start();
+            watcher._registration = pollLoop.Register(socket.Handle, watcher.OnReadable);
             return watcher;
         }
         catch
         {
-            watcher?._pollThread.Dispose();
+            watcher?._registration?.Dispose();
             socket.Dispose();
             throw;
         }
@@ -46,7 +48,7 @@ internal sealed class LinkWatcher : IDisposable
 
     public void Dispose()
     {
-        _pollThread.Dispose();
+        _registration?.Dispose();
         _socket.Dispose();
     }
 

@@ -35,7 +35,7 @@ public sealed class LinuxDataPlane : IDataPlane, IDisposable
     public ICarpChannel OpenChannel(CarpChannelOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return RawCarpChannel.Open(options, _interfaces);
+        return RawCarpChannel.Open(options, _interfaces, PollLoop.Shared);
     }
 
     /// <summary>The label is made to fit the kernel's rule (see <c>NetlinkAddresses.MakeLabel</c>).</summary>
@@ -81,7 +81,7 @@ public sealed class LinuxDataPlane : IDataPlane, IDisposable
     public IDisposable WatchLinks(Action<string, bool> onChange)
     {
         ArgumentNullException.ThrowIfNull(onChange);
-        return LinkWatcher.Start(onChange);
+        return LinkWatcher.Start(onChange, PollLoop.Shared);
     }
 
     public void Dispose()

@@ -23,12 +23,12 @@ internal sealed unsafe partial class RawCarpChannel : ICarpChannel
     private readonly int _linkHeaderLength;
     private readonly PacketSocket? _packetSocket;
     private readonly byte[] _mac;
-    private readonly byte[] _receiveBuffer = new byte[ReceiveBufferSize];
-    private readonly PollThread _pollThread;
+    private readonly PollLoop _pollLoop;
     private PacketHandler? _handler;
+    private IDisposable? _registration;
     private int _disposed;
 
-    private RawCarpChannel(CarpChannelOptions options, int ifindex, SafeFd receiveFd, int linkHeaderLength, PacketSocket? packetSocket, byte[] mac)
+    private RawCarpChannel(CarpChannelOptions options, int ifindex, SafeFd receiveFd, int linkHeaderLength, PacketSocket? packetSocket, byte[] mac, PollLoop pollLoop)
     {
         _options = options;
         _ifindex = ifindex;
@@ -36,10 +36,11 @@ internal sealed unsafe partial class RawCarpChannel : ICarpChannel
         _linkHeaderLength = linkHeaderLength;
         _packetSocket = packetSocket;
         _mac = mac;
-        _pollThread = new PollThread($"carp-rx {options.Interface}", receiveFd, DrainReceiveQueue);
+        _pollLoop = pollLoop;
     }
 
-    public static RawCarpChannel Open(CarpChannelOptions options, InterfaceControl interfaces)
+    /// <summary>Opens the socket in the calling thread's namespace; received packets are read on <paramref name="pollLoop"/>'s thread.</summary>
+    public static RawCarpChannel Open(CarpChannelOptions options, InterfaceControl interfaces, PollLoop pollLoop)
     {
         RequireIPv4(options.Source, nameof(options.Source));
         RequireIPv4(options.Group, nameof(options.Group));
@@ -50,7 +51,7 @@ internal sealed unsafe partial class RawCarpChannel : ICarpChannel
             var packetSocket = PacketSocket.OpenCarpReceiver(ifindex);
             try
             {
-                return new RawCarpChannel(options, ifindex, packetSocket.Handle, CarpCodec.EthernetHeaderLength, packetSocket, mac);
+                return new RawCarpChannel(options, ifindex, packetSocket.Handle, CarpCodec.EthernetHeaderLength, packetSocket, mac, pollLoop);
             }
             catch
             {
@@ -61,7 +62,7 @@ internal sealed unsafe partial class RawCarpChannel : ICarpChannel
         var fd = OpenMulticastSocket(options, ifindex);
         try
         {
-            return new RawCarpChannel(options, ifindex, fd, 0, null, []);
+            return new RawCarpChannel(options, ifindex, fd, 0, null, [], pollLoop);
         }
         catch
         {
@@ -93,7 +94,7 @@ internal sealed unsafe partial class RawCarpChannel : ICarpChannel
         {
             throw new InvalidOperationException("The channel is already started.");
         }
-        _pollThread.Start();
+        _registration = _pollLoop.Register(_receiveFd, DrainReceiveQueue);
     }
 
     public void Dispose()
@@ -102,18 +103,26 @@ internal sealed unsafe partial class RawCarpChannel : ICarpChannel
         {
             return;
         }
-        _pollThread.Dispose();
+        _registration?.Dispose();
         _receiveFd.Dispose();
     }
+
+    /// <summary>
+    /// One buffer per receive thread, not per channel: every channel of a data plane is read on its one
+    /// <see cref="PollLoop"/> thread, and 255 VHIDs would otherwise keep 1 MiB of buffers resident.
+    /// </summary>
+    [ThreadStatic]
+    private static byte[]? _threadReceiveBuffer;
 
     private void DrainReceiveQueue()
     {
         var handler = _handler!;
+        var receiveBuffer = _threadReceiveBuffer ??= new byte[ReceiveBufferSize];
         using var lease = _receiveFd.Acquire();
         for (var i = 0; i < MaxPacketsPerWake; i++)
         {
             long received;
-            fixed (byte* buffer = _receiveBuffer)
+            fixed (byte* buffer = receiveBuffer)
             {
                 received = LibC.recv(lease.Fd, buffer, ReceiveBufferSize, LibC.MSG_DONTWAIT);
             }
@@ -125,7 +134,7 @@ internal sealed unsafe partial class RawCarpChannel : ICarpChannel
             }
             if (received > _linkHeaderLength)
             {
-                handler(_receiveBuffer.AsSpan(_linkHeaderLength, (int)received - _linkHeaderLength));
+                handler(receiveBuffer.AsSpan(_linkHeaderLength, (int)received - _linkHeaderLength));
             }
         }
     }
