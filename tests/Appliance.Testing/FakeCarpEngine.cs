@@ -52,7 +52,7 @@ public sealed class FakeCarpEngine(TimeProvider? timeProvider = null) : ICarpEng
     {
         var (name, vhid) = (key[..key.IndexOf('/', StringComparison.Ordinal)], byte.Parse(key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..], System.Globalization.CultureInfo.InvariantCulture));
         var config = new VhidConfig { Interface = name, Vhid = vhid, Password = "secret", VirtualAddress = System.Net.IPAddress.Parse($"198.18.0.{vhid}") };
-        _statuses[key] = new VhidStatus(key, config, CarpState.Init, _time.GetUtcNow(), null, VhidCounters.Empty, false, null, null);
+        _statuses[key] = new VhidStatus(key, config, CarpState.Init, _time.GetUtcNow(), null, VhidCounters.Empty, false, []);
         return this;
     }
 
@@ -68,7 +68,7 @@ public sealed class FakeCarpEngine(TimeProvider? timeProvider = null) : ICarpEng
         {
             _statuses.AddOrUpdate(
                 config.Key,
-                _ => new VhidStatus(config.Key, config, CarpState.Init, _time.GetUtcNow(), null, VhidCounters.Empty, false, null, null),
+                _ => new VhidStatus(config.Key, config, CarpState.Init, _time.GetUtcNow(), null, VhidCounters.Empty, false, []),
                 (_, old) => old with { Config = config });
         }
         return Task.CompletedTask;

@@ -147,22 +147,6 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
                     drops[reason] = n;
                 }
             }
-            var demotion = demotions.Where(d => d != "maintenance").ToList();
-            string? message = null;
-            if (_state == CarpState.Master && demotions.Count > 0)
-            {
-                message = _maintenance && demotion.Count == 0
-                    ? "maintenance: waiting for a peer to take over"
-                    : $"demoted ({string.Join("; ", demotions)}): waiting for a peer to take over";
-            }
-            else if (demotion.Count > 0)
-            {
-                message = $"demoted: {string.Join("; ", demotion)}";
-            }
-            else if (_maintenance)
-            {
-                message = "maintenance: the VIP stays with the peer until released";
-            }
             return new VhidStatus(
                 Config.Key,
                 Config,
@@ -171,8 +155,7 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
                 _peer,
                 new VhidCounters(Interlocked.Read(ref _sent), Interlocked.Read(ref _received), drops),
                 _maintenance,
-                demotion.Count > 0 ? string.Join("; ", demotion) : null,
-                message);
+                demotions);
         }
     }
 
@@ -238,8 +221,9 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
             case CarpEffect.Transition t:
                 OnTransition(t);
                 break;
-            case CarpEffect.Log l:
-                LogCarp(l.Level, l.Message);
+            case CarpEffect.Notice n:
+                var (level, text) = CarpNoticeText.Render(n, Config.Interface);
+                LogCarp(level, text);
                 break;
             case CarpEffect.Stopped:
                 _stopped.TrySetResult();
@@ -392,7 +376,7 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
     [LoggerMessage(EventId = LogEventIds.EngineHosting + 10, Level = LogLevel.Warning, Message = "Graceful stop did not complete in time; closing anyway")]
     private partial void LogStopTimedOut();
 
-    /// <summary>A line of the state machine's, at the level it chose.</summary>
+    /// <summary>A notice of the state machine's, in the words and at the level <see cref="CarpNoticeText"/> gives it.</summary>
     [LoggerMessage(EventId = LogEventIds.EngineHosting + 12, EventName = "Carp", Message = "{Message}")]
     private partial void LogCarp(LogLevel level, string message);
 }

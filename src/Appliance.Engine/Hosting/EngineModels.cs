@@ -13,7 +13,10 @@ public sealed record VhidCounters(long AdvertsSent, long AdvertsReceived, IReadO
     public static readonly VhidCounters Empty = new(0, 0, new Dictionary<DropReason, long>());
 }
 
-/// <summary>A point-in-time view of one VHID.</summary>
+/// <summary>
+/// A point-in-time view of one VHID, as data: <paramref name="Demotions"/> are the reasons besides maintenance
+/// (sentences from their sources); the web turns state, maintenance and demotions into its status message.
+/// </summary>
 public sealed record VhidStatus(
     string Key,
     VhidConfig Config,
@@ -22,8 +25,7 @@ public sealed record VhidStatus(
     PeerInfo? LastPeer,
     VhidCounters Counters,
     bool Maintenance,
-    string? Demotion,
-    string? Message)
+    IReadOnlyList<string> Demotions)
 {
     public TimeSpan AdvertInterval => CarpTiming.AdvertInterval(Config.AdvBase, Config.AdvSkew);
     public TimeSpan MasterDown => CarpTiming.MasterDown(Config.AdvBase, Config.AdvSkew, Config.DeadRatio);
@@ -49,7 +51,7 @@ public abstract record EngineEvent
 
     public sealed record Transitioned(TransitionRecord Transition) : EngineEvent;
 
-    /// <summary>State, peer, maintenance, demotion or message changed (not every counter tick).</summary>
+    /// <summary>State, peer, maintenance or demotions changed (not every counter tick).</summary>
     public sealed record StatusChanged(VhidStatus Status) : EngineEvent;
 
     /// <summary>A VHID was removed from the configuration.</summary>

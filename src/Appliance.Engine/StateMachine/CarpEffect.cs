@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Appliance.Engine.StateMachine;
 
 /// <summary>What the state machine asks the edges to do. Pure data; the instance carries it out.</summary>
@@ -21,8 +19,11 @@ public abstract record CarpEffect
     /// </summary>
     public sealed record Transition(CarpState From, CarpState To, TransitionCause Cause, bool RunScripts) : CarpEffect;
 
-    /// <summary>A ucarp-style log line ("Putting MASTER down - preemption").</summary>
-    public sealed record Log(LogLevel Level, string Message) : CarpEffect;
+    /// <summary>
+    /// Something to tell the admin, as a code: the host renders ucarp's words for it. For <see cref="CarpNotice.Demoted"/>,
+    /// whether maintenance is one of the causes and the other demotion reasons (sentences from their sources).
+    /// </summary>
+    public sealed record Notice(CarpNotice Kind, bool Maintenance = false, IReadOnlyList<string>? Demotions = null) : CarpEffect;
 
     /// <summary>A graceful stop finished: the VIP is released and the instance may close.</summary>
     public sealed record Stopped : CarpEffect;

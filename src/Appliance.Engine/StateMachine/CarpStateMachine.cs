@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Security.Cryptography;
-using Microsoft.Extensions.Logging;
 
 namespace Appliance.Engine.StateMachine;
 
@@ -145,7 +144,7 @@ public sealed partial class CarpStateMachine : IDisposable
                         fx.Add(NextAdvert());
                         SetState(fx, CarpState.Backup, _stopping ? TransitionCause.Shutdown : DemotedLocked ? DemotionCause : TransitionCause.BetterMasterSeen, runScripts: true);
                         ArmMasterDown(_masterDown);
-                        fx.Add(new CarpEffect.Log(LogLevel.Warning, "Preferred master advertised: going back to BACKUP state"));
+                        fx.Add(new CarpEffect.Notice(CarpNotice.PreferredMasterSeen));
                         if (_stopping)
                         {
                             CompleteStopLocked(fx);
@@ -155,7 +154,7 @@ public sealed partial class CarpStateMachine : IDisposable
                     {
                         fx.Add(new CarpEffect.SendGratuitousArp());
                         _delayedArp = 2;
-                        fx.Add(new CarpEffect.Log(LogLevel.Warning, "Non-preferred master advertising: reasserting control of VIP with another gratuitous arp"));
+                        fx.Add(new CarpEffect.Notice(CarpNotice.ReassertingVip));
                         // Not in ucarp: answer at once so the other master yields now, not at our next tick.
                         fx.Add(NextAdvert());
                     }
@@ -164,12 +163,12 @@ public sealed partial class CarpStateMachine : IDisposable
                     if (Config.Preempt && !DemotedLocked && ours < theirs)
                     {
                         BecomeMaster(fx, TransitionCause.Preempt);
-                        fx.Add(new CarpEffect.Log(LogLevel.Warning, "Putting MASTER down - preemption"));
+                        fx.Add(new CarpEffect.Notice(CarpNotice.Preempting));
                     }
                     else if (_masterDownPriority < theirs && !_stopping)
                     {
                         BecomeMaster(fx, TransitionCause.MasterBowedOut);
-                        fx.Add(new CarpEffect.Log(LogLevel.Warning, "Putting MASTER DOWN (going to time out)"));
+                        fx.Add(new CarpEffect.Notice(CarpNotice.MasterBowedOut));
                     }
                     else
                     {
@@ -203,7 +202,7 @@ public sealed partial class CarpStateMachine : IDisposable
                 {
                     SetState(fx, CarpState.Backup, TransitionCause.LinkDown, runScripts: true);
                 }
-                fx.Add(new CarpEffect.Log(LogLevel.Warning, $"Link down on {Config.Interface}: staying BACKUP until carrier returns"));
+                fx.Add(new CarpEffect.Notice(CarpNotice.LinkDown));
                 if (_stopping)
                 {
                     CompleteStopLocked(fx);
@@ -211,7 +210,7 @@ public sealed partial class CarpStateMachine : IDisposable
             }
             else
             {
-                fx.Add(new CarpEffect.Log(LogLevel.Information, $"Link up on {Config.Interface}"));
+                fx.Add(new CarpEffect.Notice(CarpNotice.LinkUp));
                 ArmMasterDown(_masterDown);
             }
             Emit(fx);
@@ -287,7 +286,7 @@ public sealed partial class CarpStateMachine : IDisposable
         }
     }
 
-    /// <summary>The reasons this VHID is demoted, for the dashboard ("HTTP check web: GET ... returned 503, expected 200").</summary>
+    /// <summary>The reasons this VHID is demoted besides maintenance ("HTTP check web: GET ... returned 503, expected 200").</summary>
     public IReadOnlyList<string> Demotions
     {
         get
@@ -368,7 +367,7 @@ public sealed partial class CarpStateMachine : IDisposable
         }
         if (demoted)
         {
-            fx.Add(new CarpEffect.Log(LogLevel.Warning, $"Demoted ({string.Join(", ", DemotionListLocked())}): advertising {BowOutAdvBase}/{BowOutAdvSkew} so a peer takes over"));
+            fx.Add(new CarpEffect.Notice(CarpNotice.Demoted, _maintenance, DemotionListLocked()));
             if (_state == CarpState.Master && _linkUp)
             {
                 // Bow out now; we keep the VIP until the peer's advert shows it has claimed it.
@@ -377,7 +376,7 @@ public sealed partial class CarpStateMachine : IDisposable
         }
         else
         {
-            fx.Add(new CarpEffect.Log(LogLevel.Warning, "Demotion cleared: advertising normal priority again"));
+            fx.Add(new CarpEffect.Notice(CarpNotice.DemotionCleared));
             if (_state == CarpState.Master && _linkUp)
             {
                 fx.Add(NextAdvert());
@@ -385,17 +384,9 @@ public sealed partial class CarpStateMachine : IDisposable
         }
     }
 
-    private List<string> DemotionListLocked()
-    {
-        // The reasons are whole sentences that name their source ("HTTP check web: GET ... returned 503");
-        // the source key only tells demotions apart.
-        var list = _demotions.Values.ToList();
-        if (_maintenance)
-        {
-            list.Insert(0, "maintenance");
-        }
-        return list;
-    }
+    // The reasons are whole sentences that name their source ("HTTP check web: GET ... returned 503");
+    // the source key only tells demotions apart. Maintenance is a flag of its own, not one of them.
+    private List<string> DemotionListLocked() => _demotions.Values.ToList();
 
     /// <summary>
     /// A MASTER's periodic advert: the hot path (255 VHIDs at 78 ms are 3 264 a second), so it builds no effect

@@ -300,7 +300,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task SetMaintenance_MasterWithoutPeer_StatusSaysWaitingAndBowsOut()
+    public async Task SetMaintenance_MasterWithoutPeer_StatusShowsMaintenanceAndBowsOut()
     {
         var config = Config();
         var recorder = Recorder.Watch(_engine, _cts.Token);
@@ -309,10 +309,10 @@ public sealed class CarpEngineTests : IAsyncDisposable
         var status = Status("veth0/1");
         Assert.Equal(CarpState.Master, status.State);
         Assert.True(status.Maintenance);
-        Assert.Equal("maintenance: waiting for a peer to take over", status.Message);
+        Assert.Empty(status.Demotions);
         var channel = _plane.Channels[0];
         Assert.Equal((255, 255), (channel.Sent[^1][5], channel.Sent[^1][2]));
-        await Eventually.TrueAsync(() => recorder.Events.OfType<EngineEvent.StatusChanged>().Any(s => s.Status.Message == "maintenance: waiting for a peer to take over"), "maintenance status event");
+        await Eventually.TrueAsync(() => recorder.Events.OfType<EngineEvent.StatusChanged>().Any(s => s.Status.Maintenance && s.Status.State == CarpState.Master), "maintenance status event");
 
         _time.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal(CarpState.Master, Status("veth0/1").State);
@@ -320,7 +320,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
         channel.Inject(FakeChannel.Advert(config, PeerAddress, 1, 100, counter: 1));
         status = Status("veth0/1");
         Assert.Equal(CarpState.Backup, status.State);
-        Assert.Equal("maintenance: the VIP stays with the peer until released", status.Message);
+        Assert.True(status.Maintenance);
         Assert.False(_plane.HasAddress("veth0", config.VirtualAddress));
         await Eventually.TrueAsync(() => recorder.Transitions("veth0/1").Count == 3, "the yield transition");
         Assert.Equal(TransitionCause.AdminAction, recorder.Transitions("veth0/1")[2].Cause);
@@ -336,8 +336,8 @@ public sealed class CarpEngineTests : IAsyncDisposable
         await StartAsMaster(Config());
         Assert.True(_engine.SetDemotion("veth0/1", "check web", "HTTP check web: returned 503"));
         var status = Status("veth0/1");
-        Assert.Equal("HTTP check web: returned 503", status.Demotion);
-        Assert.Contains("waiting for a peer to take over", status.Message);
+        Assert.Equal(["HTTP check web: returned 503"], status.Demotions);
+        Assert.False(status.Maintenance);
         Assert.False(_engine.SetDemotion("veth0/9", "x", "y"));
     }
 

@@ -1,6 +1,5 @@
 using System.Net;
 using Appliance.Engine.StateMachine;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using static Appliance.Engine.StateMachine.CarpEffect;
 
@@ -10,8 +9,6 @@ namespace Appliance.Engine.Tests.StateMachine;
 public class CarpStateMachineTests
 {
     private const string Peer = "198.18.0.2";
-    private const string PreferredMsg = "Preferred master advertised: going back to BACKUP state";
-    private const string NonPreferredMsg = "Non-preferred master advertising: reasserting control of VIP with another gratuitous arp";
 
     [Fact]
     public void Start_Default_GoesBackupAndRunsDownscript()
@@ -193,7 +190,7 @@ public class CarpStateMachineTests
         Assert.Equal(new Transition(CarpState.Backup, CarpState.Master, TransitionCause.Preempt, true), fx[0]);
         Assert.IsType<SendGratuitousArp>(fx[1]);
         Assert.Equal(new SendAdvert(1, 0, 8), fx[2]);
-        Assert.Equal(new Log(LogLevel.Warning, "Putting MASTER down - preemption"), fx[3]);
+        Assert.Equal(new Notice(CarpNotice.Preempting), fx[3]);
     }
 
     [Theory]
@@ -233,7 +230,7 @@ public class CarpStateMachineTests
         Assert.Equal(new Transition(CarpState.Backup, CarpState.Master, TransitionCause.MasterBowedOut, true), fx[0]);
         Assert.IsType<SendGratuitousArp>(fx[1]);
         Assert.Equal(new SendAdvert(1, 100, 42), fx[2]);
-        Assert.Equal(new Log(LogLevel.Warning, "Putting MASTER DOWN (going to time out)"), fx[3]);
+        Assert.Equal(new Notice(CarpNotice.MasterBowedOut), fx[3]);
     }
 
     [Theory]
@@ -274,7 +271,7 @@ public class CarpStateMachineTests
         Assert.Equal(3, fx.Count);
         Assert.Equal(new SendAdvert(1, 50, 501), fx[0]);
         Assert.Equal(new Transition(CarpState.Master, CarpState.Backup, TransitionCause.BetterMasterSeen, true), fx[1]);
-        Assert.Equal(new Log(LogLevel.Warning, PreferredMsg), fx[2]);
+        Assert.Equal(new Notice(CarpNotice.PreferredMasterSeen), fx[2]);
 
         // Adverts stopped; master-down is armed again from the yield.
         var masterDown = CarpTiming.MasterDown(1, 50, 3);
@@ -294,7 +291,7 @@ public class CarpStateMachineTests
         var fx = h.Take();
         Assert.DoesNotContain(fx, e => e is Transition);
         Assert.IsType<SendGratuitousArp>(fx[0]);
-        Assert.Equal(new Log(LogLevel.Warning, NonPreferredMsg), fx[1]);
+        Assert.Equal(new Notice(CarpNotice.ReassertingVip), fx[1]);
         // ...and another delayed GARP two adverts later (docs/carp-protocol.md, 6.6).
         h.Time.Advance(TimeSpan.FromSeconds(1));
         Assert.DoesNotContain(h.Take(), e => e is SendGratuitousArp);
@@ -327,7 +324,7 @@ public class CarpStateMachineTests
         var fx = h.Take();
         if (ownStaysMaster)
         {
-            Assert.Contains(new Log(LogLevel.Warning, NonPreferredMsg), fx);
+            Assert.Contains(new Notice(CarpNotice.ReassertingVip), fx);
         }
         else
         {
@@ -443,7 +440,7 @@ public class CarpStateMachineTests
         h.StartAsMaster();
         h.Machine.SetMaintenance(true);
         Assert.True(h.Machine.IsDemoted);
-        Assert.Equal(["maintenance"], h.Machine.Demotions);
+        Assert.Empty(h.Machine.Demotions);
         var adverts = h.Take().OfType<SendAdvert>().ToList();
         Assert.Equal((255, 255), (Assert.Single(adverts).AdvBase, adverts[0].AdvSkew));
         for (var i = 0; i < 5; i++)
@@ -511,13 +508,30 @@ public class CarpStateMachineTests
     }
 
     [Fact]
+    public void Demotion_NoticesCarryTheCausesAsData()
+    {
+        using var h = new MachineHarness(MachineHarness.Config());
+        h.StartAsMaster();
+        h.Machine.SetMaintenance(true);
+        var first = Assert.Single(h.Take().OfType<Notice>());
+        Assert.Equal((CarpNotice.Demoted, true), (first.Kind, first.Maintenance));
+        Assert.Equal([], first.Demotions ?? ["missing"]);
+        h.Machine.SetMaintenance(false);
+        Assert.Equal(new Notice(CarpNotice.DemotionCleared), Assert.Single(h.Take().OfType<Notice>()));
+        h.Machine.SetDemotion("ping", "198.18.0.254 unreachable");
+        var second = Assert.Single(h.Take().OfType<Notice>());
+        Assert.Equal((CarpNotice.Demoted, false), (second.Kind, second.Maintenance));
+        Assert.Equal(["198.18.0.254 unreachable"], second.Demotions ?? []);
+    }
+
+    [Fact]
     public void Demotion_SetAndCleared_ListsReasonsAndRestores()
     {
         using var h = new MachineHarness(MachineHarness.Config(preempt: true));
         h.Machine.Start(linkUp: true);
         h.Machine.SetDemotion("ping", "198.18.0.254 unreachable");
         h.Machine.SetMaintenance(true);
-        Assert.Equal(["maintenance", "198.18.0.254 unreachable"], h.Machine.Demotions);
+        Assert.Equal(["198.18.0.254 unreachable"], h.Machine.Demotions);
         h.Machine.SetMaintenance(false);
         h.Machine.SetDemotion("ping", "timeout");
         Assert.Equal(["timeout"], h.Machine.Demotions);

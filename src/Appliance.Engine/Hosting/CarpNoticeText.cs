@@ -1,0 +1,28 @@
+using Appliance.Engine.StateMachine;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Engine.Hosting;
+
+/// <summary>
+/// The words and level of each <see cref="CarpNotice"/>: ucarp's own lines where ucarp has one (admins grep their
+/// syslog for them), ours otherwise. One place, used by every host of the state machine.
+/// </summary>
+public static class CarpNoticeText
+{
+    public static (LogLevel Level, string Text) Render(CarpEffect.Notice notice, string interfaceName) => notice.Kind switch
+    {
+        CarpNotice.PreferredMasterSeen => (LogLevel.Warning, "Preferred master advertised: going back to BACKUP state"),
+        CarpNotice.ReassertingVip => (LogLevel.Warning, "Non-preferred master advertising: reasserting control of VIP with another gratuitous arp"),
+        CarpNotice.Preempting => (LogLevel.Warning, "Putting MASTER down - preemption"),
+        CarpNotice.MasterBowedOut => (LogLevel.Warning, "Putting MASTER DOWN (going to time out)"),
+        CarpNotice.LinkDown => (LogLevel.Warning, $"Link down on {interfaceName}: staying BACKUP until carrier returns"),
+        CarpNotice.LinkUp => (LogLevel.Information, $"Link up on {interfaceName}"),
+        CarpNotice.Demoted => (LogLevel.Warning,
+            $"Demoted ({string.Join(", ", Causes(notice))}): advertising {CarpStateMachine.BowOutAdvBase}/{CarpStateMachine.BowOutAdvSkew} so a peer takes over"),
+        CarpNotice.DemotionCleared => (LogLevel.Warning, "Demotion cleared: advertising normal priority again"),
+        _ => throw new ArgumentOutOfRangeException(nameof(notice), notice.Kind, "unknown notice"),
+    };
+
+    private static IEnumerable<string> Causes(CarpEffect.Notice notice) =>
+        (notice.Maintenance ? ["maintenance"] : Array.Empty<string>()).Concat(notice.Demotions ?? []);
+}
