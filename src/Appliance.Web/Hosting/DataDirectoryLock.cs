@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using Appliance.Engine.Diagnostics;
 using Tmds.Linux;
 
 namespace Appliance.Web.Hosting;
@@ -208,7 +209,7 @@ public sealed partial class DataDirectoryLock : IDisposable
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Data directory: {Path} was mode {Mode}, corrected to {Wanted} (owner only).")]
+    [LoggerMessage(EventId = LogEventIds.WebHosting + 40, Level = LogLevel.Warning, Message = "Data directory: {Path} was mode {Mode}, corrected to {Wanted} (owner only).")]
     private static partial void LogModeCorrected(ILogger logger, string path, string mode, string wanted);
 
     /// <summary>struct flock on 64-bit Linux (off_t is 64 bits).</summary>
