@@ -124,11 +124,19 @@ public sealed partial class DataDirectoryLock : IDisposable
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     private static void Restrict(string path, UnixFileMode wanted, ILogger logger)
     {
-        var mode = File.GetUnixFileMode(path);
-        if (mode != wanted)
+        try
         {
-            File.SetUnixFileMode(path, wanted);
-            LogModeCorrected(logger, path, Octal(mode), Octal(wanted));
+            var mode = File.GetUnixFileMode(path);
+            if (mode != wanted)
+            {
+                File.SetUnixFileMode(path, wanted);
+                LogModeCorrected(logger, path, Octal(mode), Octal(wanted));
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Someone else's file (chmod is the owner's) or one removed meanwhile: said, not fatal.
+            LogModeNotCorrected(logger, path, ex.Message);
         }
     }
 
@@ -211,6 +219,9 @@ public sealed partial class DataDirectoryLock : IDisposable
 
     [LoggerMessage(EventId = LogEventIds.WebHosting + 40, Level = LogLevel.Warning, Message = "Data directory: {Path} was mode {Mode}, corrected to {Wanted} (owner only).")]
     private static partial void LogModeCorrected(ILogger logger, string path, string mode, string wanted);
+
+    [LoggerMessage(EventId = LogEventIds.WebHosting + 41, Level = LogLevel.Warning, Message = "Data directory: cannot make {Path} owner-only: {Reason}")]
+    private static partial void LogModeNotCorrected(ILogger logger, string path, string reason);
 
     /// <summary>struct flock on 64-bit Linux (off_t is 64 bits).</summary>
     [StructLayout(LayoutKind.Sequential)]
