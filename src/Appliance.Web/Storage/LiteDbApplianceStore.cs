@@ -29,38 +29,37 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
         {
             throw new StoreOpenException(FilePath, problem);
         }
+        // LiteDB writes while it opens (index creation, the header on dispose) even when it then fails: a failed open
+        // puts the files back as they were, bytes and times.
+        var before = OpenSnapshot.Take(FilePath);
+        LiteDatabase? database = null;
         try
         {
-            _database = new LiteDatabase(new ConnectionString { Filename = FilePath, Connection = ConnectionType.Direct }, CreateMapper());
-        }
-        catch (Exception ex) when (ex is LiteException or InvalidCastException or FormatException or InvalidDataException or ArgumentException)
-        {
-            throw new StoreOpenException(FilePath, ex.Message);
-        }
-        try
-        {
-            var vhids = _database.GetCollection<StoredVhid>("vhids");
+            database = new LiteDatabase(new ConnectionString { Filename = FilePath, Connection = ConnectionType.Direct }, CreateMapper());
+            var vhids = database.GetCollection<StoredVhid>("vhids");
             vhids.EnsureIndex(x => x.Interface);
-            var history = _database.GetCollection<StoredTransition>("history");
+            var history = database.GetCollection<StoredTransition>("history");
             history.EnsureIndex(x => x.Vhid);
             history.EnsureIndex(x => x.Key);
-            var users = _database.GetCollection<StoredUser>("users");
+            var users = database.GetCollection<StoredUser>("users");
             users.EnsureIndex(x => x.UserName, unique: true);
-            var tokens = _database.GetCollection<StoredToken>("tokens");
+            var tokens = database.GetCollection<StoredToken>("tokens");
             tokens.EnsureIndex(x => x.Hash, unique: true);
 
             Vhids = new VhidRepository(vhids);
             History = new HistoryRepository(history);
-            Audit = new AuditRepository(_database.GetCollection<StoredAuditEntry>("audit"));
+            Audit = new AuditRepository(database.GetCollection<StoredAuditEntry>("audit"));
             Users = new UserRepository(users);
             Tokens = new TokenRepository(tokens);
-            Settings = new SettingsRepository(_database.GetCollection<SettingsDocument>("settings"));
+            Settings = new SettingsRepository(database.GetCollection<SettingsDocument>("settings"));
         }
         catch (Exception ex) when (ex is LiteException or InvalidCastException or FormatException or InvalidDataException or ArgumentException)
         {
-            _database.Dispose();
+            database?.Dispose();
+            before.Restore();
             throw new StoreOpenException(FilePath, ex.Message);
         }
+        _database = database;
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(FilePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -109,6 +108,37 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
 
         static bool HasSignature(byte[] header) =>
             header.AsSpan(SignatureOffset, Signature.Length).SequenceEqual(Signature);
+    }
+
+    /// <summary>The store and its LiteDB log file (DIR/appliance-log.db) as they were before the open: content and times.</summary>
+    private sealed class OpenSnapshot
+    {
+        private readonly List<(string Path, byte[]? Bytes, DateTime Modified)> _files = [];
+
+        public static OpenSnapshot Take(string filePath)
+        {
+            var snapshot = new OpenSnapshot();
+            var log = Path.Combine(Path.GetDirectoryName(filePath)!, Path.GetFileNameWithoutExtension(filePath) + "-log" + Path.GetExtension(filePath));
+            foreach (var path in new[] { filePath, log })
+            {
+                snapshot._files.Add(File.Exists(path) ? (path, File.ReadAllBytes(path), File.GetLastWriteTimeUtc(path)) : (path, null, default));
+            }
+            return snapshot;
+        }
+
+        public void Restore()
+        {
+            foreach (var (path, bytes, modified) in _files)
+            {
+                if (bytes is null)
+                {
+                    File.Delete(path);
+                    continue;
+                }
+                File.WriteAllBytes(path, bytes);
+                File.SetLastWriteTimeUtc(path, modified);
+            }
+        }
     }
 
     private const int HeaderLength = 8192; // one page

@@ -185,6 +185,35 @@ public sealed class DataDirectoryTests
     }
 
     [Fact]
+    public void Serve_LiteDbOfAnotherSchema_Exit78OneLineStoreFileUntouched()
+    {
+        using var data = new TempDirectory();
+        Directory.CreateDirectory(data.Path);
+        var store = Path.Combine(data.Path, LiteDbApplianceStore.FileName);
+        // Another program's LiteDB file: "users" documents that the appliance's unique user name index cannot take.
+        using (var other = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = store, Connection = LiteDB.ConnectionType.Direct }))
+        {
+            var users = other.GetCollection("users");
+            users.Insert(new LiteDB.BsonDocument { ["UserName"] = "same" });
+            users.Insert(new LiteDB.BsonDocument { ["UserName"] = "same" });
+        }
+        var before = File.ReadAllBytes(store);
+        var modified = File.GetLastWriteTimeUtc(store);
+
+        var (code, error, app) = Serve(data.Path, new FakeDataPlane());
+
+        Assert.Null(app);
+        Assert.Equal(78, code);
+        var line = Assert.Single(error.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"appliance: cannot open the store {store}: ", line);
+        Assert.EndsWith("; restore it from a backup or move it away to start empty", line);
+        Assert.DoesNotContain("   at ", error);
+        Assert.Equal(before, File.ReadAllBytes(store));
+        Assert.Equal(modified, File.GetLastWriteTimeUtc(store));
+        Assert.False(File.Exists(Path.Combine(data.Path, "appliance-log.db")));
+    }
+
+    [Fact]
     public async Task Start_LooseModes_DirectoryOwnerOnlyEveryFileOwnerOnlyIncludingTheLog()
     {
         using var data = new TempDirectory();
