@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Appliance.Engine.Diagnostics;
 using Appliance.Web.Auth;
 using Appliance.Web.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
@@ -9,11 +10,23 @@ using Microsoft.Extensions.Options;
 
 namespace Appliance.Web.Api;
 
-public sealed record TokenRequest(string? Username, string? Password);
+public sealed record TokenRequest(string? Username, string? Password)
+{
+    /// <summary>The secret shows as ***.</summary>
+    public override string ToString() => Redaction.Print(this);
+}
 
-public sealed record TokenResponse(string Token, DateTimeOffset ExpiresAt);
+public sealed record TokenResponse(string Token, DateTimeOffset ExpiresAt)
+{
+    /// <summary>The secret shows as ***.</summary>
+    public override string ToString() => Redaction.Print(this);
+}
 
-public sealed record AntiforgeryTokenResponse(string FormFieldName, string? HeaderName, string Token);
+public sealed record AntiforgeryTokenResponse(string FormFieldName, string? HeaderName, string Token)
+{
+    /// <summary>The secret shows as ***.</summary>
+    public override string ToString() => Redaction.Print(this);
+}
 
 /// <summary>
 /// Logging in: POST /api/auth/token (JSON, for automation) and the dashboard's form endpoints
