@@ -21,7 +21,7 @@ public sealed partial class ScriptDirectory
     public ScriptDirectory(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        Path = System.IO.Path.GetFullPath(path);
+        Path = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
     }
 
     /// <summary>The directory, absolute.</summary>
