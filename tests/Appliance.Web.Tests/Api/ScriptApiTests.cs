@@ -83,6 +83,22 @@ public sealed class ScriptApiTests : ScriptsApiTestBase
         Assert.Equal(["downscript"], errors.Select(e => e.Key));
     }
 
+    [Fact]
+    public async Task Vhid_Upscript_EngineRunsItFromTheDirectoryWithUcarpArguments()
+    {
+        var output = Path.Combine(Server.DataDirectory, "up.txt");
+        Scripts.InstallArgumentRecorder("vip-up.sh", output);
+
+        await Json.CreateVhidAsync(Client, new
+        {
+            @interface = "eth-test0", vhid = 7, advbase = 0, advskew = 10, password = "carp-secret", vip = "198.18.7.1", prefixLength = 24,
+            upscript = "vip-up.sh", xparam = "$(id)",
+        });
+
+        await Eventually.TrueAsync(() => File.Exists(output) && File.ReadAllLines(output).Length == 3, "the upscript to run on MASTER");
+        Assert.Equal(["eth-test0", "198.18.7.1", "$(id)"], File.ReadAllLines(output));
+    }
+
     private async Task<JsonObject> PutInvalidAsync(int id, object body)
     {
         using var response = await Client.PutAsJsonAsync($"/api/vhids/{id}", body);
