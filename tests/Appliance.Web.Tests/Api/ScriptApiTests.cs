@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Appliance.Engine.Import;
+using Appliance.Web.Services;
 using Appliance.Web.Tests.Infrastructure;
 
 namespace Appliance.Web.Tests.Api;
@@ -97,6 +98,35 @@ public sealed class ScriptApiTests : ScriptsApiTestBase
 
         await Eventually.TrueAsync(() => File.Exists(output) && File.ReadAllLines(output).Length == 3, "the upscript to run on MASTER");
         Assert.Equal(["eth-test0", "198.18.7.1", "$(id)"], File.ReadAllLines(output));
+    }
+
+    [Fact]
+    public async Task StoredPathFromAnOlderVersion_RunsOnlyInsideTheDirectory()
+    {
+        var inside = Path.Combine(Server.DataDirectory, "inside.txt");
+        var outside = Path.Combine(Server.DataDirectory, "outside.txt");
+        var insidePath = Scripts.InstallArgumentRecorder("vip-up.sh", inside);
+        using var elsewhere = new ScriptFolder();
+        var outsidePath = elsewhere.InstallArgumentRecorder("vip-up.sh", outside);
+        await Json.CreateVhidAsync(Client, Json.Vhid(vhid: 7, vip: "198.18.7.1"));
+        await Json.CreateVhidAsync(Client, Json.Vhid(vhid: 8, vip: "198.18.8.1"));
+        var store = Server.Services.GetRequiredService<Appliance.Web.Storage.IApplianceStore>();
+        foreach (var stored in store.Vhids.GetAll())
+        {
+            stored.UpScript = stored.Vhid == 7 ? insidePath : outsidePath;
+            // Another change as well, so that both VHIDs restart even when a script is left out.
+            stored.AdvSkew = 20;
+            store.Vhids.Update(stored);
+        }
+
+        // Restarting the engine's VHIDs: both become MASTER again and run their upscript if it may run.
+        await Server.Services.GetRequiredService<EngineConfigurator>().ApplyAsync(CancellationToken.None);
+
+        await Eventually.TrueAsync(() => File.Exists(inside), "the upscript inside the directory to run");
+        await Eventually.TrueAsync(async () => (await Client.GetFromJsonAsync<JsonArray>("/api/status"))!
+            .All(v => v!["state"]!.GetValue<string>() == "MASTER" && v["advskew"]?.GetValue<int>() is null or 20), "both MASTER again");
+        await Task.Delay(300);
+        Assert.False(File.Exists(outside));
     }
 
     private async Task<JsonObject> PutInvalidAsync(int id, object body)
