@@ -6,7 +6,8 @@ namespace Appliance.Browser.Tests;
 /// <summary>Health checks in the form, on the board and in the history; the import page. Real host over the in-memory data plane.</summary>
 public sealed class HealthAndImportTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private const string DemotionSentence = "Demoted: Command check fail: /bin/false exited with 1, expected 0 (2 failures in a row)";
+    private static string DemotionSentence(DashboardHost host) =>
+        $"Demoted: Command check fail: {host.ScriptsDirectory}/false exited with 1, expected 0 (2 failures in a row)";
 
     [Fact]
     public async Task AddVhidForm_FailingCommandCheck_BoardShowsDemotionAndRedCheckWithoutReload()
@@ -31,7 +32,7 @@ public sealed class HealthAndImportTests(BrowserFixture browser) : IClassFixture
         await Expect(page.GetByTestId("check-row")).ToHaveCountAsync(1);
         await page.Locator("input[name='checks[0].name']").FillAsync("fail");
         await page.Locator("select[name='checks[0].kind']").SelectOptionAsync("command");
-        await page.Locator("input[name='checks[0].target']").FillAsync("/bin/false");
+        await page.Locator("input[name='checks[0].target']").FillAsync("false");
         // The validator's message for checks[0].intervalMs, beside that field, while typing.
         await page.Locator("input[name='checks[0].intervalMs']").FillAsync("5");
         var intervalMessage = page.GetByTestId("check-row").GetByText("intervalMs must be between 10 and 86400000 (was 5).");
@@ -43,16 +44,16 @@ public sealed class HealthAndImportTests(BrowserFixture browser) : IClassFixture
 
         var card = page.GetByTestId("vhid-card").Filter(new() { HasText = "198.18.0.10/24" });
         await Expect(card).ToBeVisibleAsync();
-        await Expect(card.GetByTestId("vhid-demotion")).ToContainTextAsync(DemotionSentence);
+        await Expect(card.GetByTestId("vhid-demotion")).ToContainTextAsync(DemotionSentence(host));
         var check = card.Locator("[data-testid=check-status][data-check=fail]");
         await Expect(check).ToHaveAttributeAsync("data-healthy", "false");
         await Expect(check.Locator(".dot")).ToHaveClassAsync(new Regex("dot-failed"));
-        await Expect(check.GetByTestId("check-result")).ToContainTextAsync("/bin/false exited with 1, expected 0");
+        await Expect(check.GetByTestId("check-result")).ToContainTextAsync($"{host.ScriptsDirectory}/false exited with 1, expected 0");
         await Expect(check.GetByTestId("check-result")).ToContainTextAsync(new Regex(@"\d+ s ago"));
         await page.AssertNotReloadedAsync();
         var saved = Assert.Single(host.Vhids.List());
         var savedCheck = Assert.Single(saved.Checks);
-        Assert.Equal(("fail", "command", "/bin/false", 200, 2), (savedCheck.Name, savedCheck.Kind, savedCheck.Target, savedCheck.IntervalMs, savedCheck.Fall));
+        Assert.Equal(("fail", "command", "false", 200, 2), (savedCheck.Name, savedCheck.Kind, savedCheck.Target, savedCheck.IntervalMs, savedCheck.Fall));
 
         // The history keeps the sentence; the entries filter shows only the health-check lines.
         await page.GetByRole(AriaRole.Link, new() { Name = "History", Exact = true }).ClickAsync();
@@ -60,7 +61,7 @@ public sealed class HealthAndImportTests(BrowserFixture browser) : IClassFixture
         var lines = page.GetByTestId("history-log").Locator("li");
         await Expect(lines).ToHaveCountAsync(1);
         await Expect(lines.First).ToHaveAttributeAsync("data-kind", "demoted");
-        await Expect(lines.First).ToContainTextAsync(DemotionSentence + " (vhid 5 on eth-test0, state ");
+        await Expect(lines.First).ToContainTextAsync(DemotionSentence(host) + " (vhid 5 on eth-test0, state ");
         await page.Locator("select[name=kind]").SelectOptionAsync("transitions");
         await Expect(page.GetByTestId("history-log").Locator("li[data-kind=demoted]")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("history-log").Locator("li").First).ToContainTextAsync("Switching to state:");

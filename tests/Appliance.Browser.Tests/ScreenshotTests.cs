@@ -19,8 +19,8 @@ public sealed class ScreenshotTests(BrowserFixture browser) : IClassFixture<Brow
         // A node whose health check fails: demoted, with the sentence on the card.
         await host.AddVhidAsync(9, "198.18.0.30", advbase: 0, advskew: 30, checks:
         [
-            new() { Name = "web", Kind = "command", Target = "/bin/false", IntervalMs = 200, Fall = 2 },
-            new() { Name = "disk", Kind = "command", Target = "/bin/true", IntervalMs = 1000 },
+            new() { Name = "web", Kind = "command", Target = "false", IntervalMs = 200, Fall = 2 },
+            new() { Name = "disk", Kind = "command", Target = "true", IntervalMs = 1000 },
         ]);
         await using var session = await browser.NewPageAsync();
         var page = session.Page;
@@ -35,7 +35,7 @@ public sealed class ScreenshotTests(BrowserFixture browser) : IClassFixture<Brow
         await Expect(cards.Filter(new() { HasText = "198.18.0.20" }).GetByTestId("vhid-message")).ToBeVisibleAsync();
         Assert.True(host.Vhids.Get(maintained.Id)!.Maintenance);
         var demoted = cards.Filter(new() { HasText = "198.18.0.30" });
-        await Expect(demoted.GetByTestId("vhid-demotion")).ToContainTextAsync("Demoted: Command check web: /bin/false exited with 1");
+        await Expect(demoted.GetByTestId("vhid-demotion")).ToContainTextAsync($"Demoted: Command check web: {host.ScriptsDirectory}/false exited with 1");
         await Expect(demoted.Locator("[data-check=disk]")).ToHaveAttributeAsync("data-healthy", "true");
         // Let the "in state" texts tick past zero so the picture looks like a running node.
         await Expect(cards.First.GetByTestId("time-in-state")).Not.ToContainTextAsync(new System.Text.RegularExpressions.Regex("^0 s"));

@@ -408,9 +408,11 @@ public static class UcarpCommandLine
     /// One group of options (long names without dashes) through <see cref="VhidRules"/>, after reading
     /// <c>--passfile</c>; <paramref name="fileError"/> is set when that file cannot be read.
     /// </summary>
-    internal static bool TryBuild(Dictionary<string, string?> g, [NotNullWhen(true)] out VhidConfig? config, out string? fileError, out IReadOnlyList<VhidRuleError> errors)
+    internal static bool TryBuild(
+        Dictionary<string, string?> g, [NotNullWhen(true)] out VhidConfig? config, out string? fileError, out IReadOnlyList<VhidRuleError> errors,
+        Import.PasswordFileReader? passwordFile = null)
     {
-        var passwordRead = TryReadPassword(g, out var password, out fileError);
+        var passwordRead = TryReadPassword(g, passwordFile ?? Import.PasswordFiles.Unlimited, out var password, out fileError);
         var valid = VhidRules.TryBuild(ToSettings(g, password), out config, out errors);
         if (passwordRead)
         {
@@ -476,27 +478,10 @@ public static class UcarpCommandLine
         ManageVip = g.ContainsKey("manage-vip"),
     };
 
-    private static bool TryReadPassword(Dictionary<string, string?> g, out string? password, out string? error)
+    private static bool TryReadPassword(Dictionary<string, string?> g, Import.PasswordFileReader read, out string? password, out string? error)
     {
         error = null;
         password = g.GetValueOrDefault("pass");
-        if (!g.TryGetValue("passfile", out var file))
-        {
-            return true;
-        }
-        try
-        {
-            // ucarp: the first line, only '\n' stripped (a CRLF file keeps its '\r').
-            using var reader = new StreamReader(file!);
-            var text = reader.ReadToEnd();
-            var nl = text.IndexOf('\n', StringComparison.Ordinal);
-            password = nl >= 0 ? text[..nl] : text;
-            return true;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            error = $"--passfile: cannot read {file}: {ex.Message}";
-            return false;
-        }
+        return !g.TryGetValue("passfile", out var file) || read(file!, out password, out error);
     }
 }

@@ -1,31 +1,33 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using Appliance.Engine.Cli;
+using Appliance.Engine.Scripts;
 
 namespace Appliance.Engine.Health;
 
 /// <summary>
-/// Runs the command line directly (quotes split it into words; there is no shell unless the admin writes
-/// <c>sh -c '...'</c>) and compares its exit code. On timeout the whole process tree is killed.
+/// Runs the executable <see cref="HealthCheckConfig.Target"/> with <see cref="HealthCheckConfig.Arguments"/> as
+/// its argv (no shell, no splitting of words) and compares its exit code. Right before each run the file must still
+/// be a usable script by <see cref="ScriptDirectory"/>'s rules, else the check fails without running anything.
+/// On timeout the whole process tree is killed.
 /// </summary>
 public sealed class CommandHealthProbe : IHealthProbe
 {
     public async Task<HealthProbeResult> ProbeAsync(HealthCheckConfig check, CancellationToken cancellationToken)
     {
-        if (!UcarpCommandLine.TrySplitWords(check.Target, out var words, out var error) || words.Count == 0)
+        if (ScriptDirectory.CheckPath(check.Target) is { } reason)
         {
-            return HealthProbeResult.Failed($"cannot run '{check.Target}': {error ?? "empty command"}");
+            return HealthProbeResult.Failed($"not run: {check.Target}: {reason}");
         }
-        var info = new ProcessStartInfo(words[0])
+        var info = new ProcessStartInfo(check.Target)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var word in words.Skip(1))
+        foreach (var argument in check.EffectiveArguments)
         {
-            info.ArgumentList.Add(word);
+            info.ArgumentList.Add(argument);
         }
         using var process = new Process { StartInfo = info };
         try
@@ -34,7 +36,7 @@ public sealed class CommandHealthProbe : IHealthProbe
         }
         catch (Win32Exception ex)
         {
-            return HealthProbeResult.Failed($"cannot run {words[0]}: {ex.Message}");
+            return HealthProbeResult.Failed($"cannot run {check.Target}: {ex.Message}");
         }
         process.StandardInput.Close();
         // Drain both pipes so a chatty command cannot block on a full pipe.

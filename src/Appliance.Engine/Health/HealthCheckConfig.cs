@@ -8,7 +8,7 @@ public enum HealthCheckKind
     Http,
     /// <summary>TCP connect to <see cref="HealthCheckConfig.Target"/> (<c>host:port</c>, <c>[v6]:port</c>).</summary>
     Tcp,
-    /// <summary>Runs <see cref="HealthCheckConfig.Target"/> (a command line, no shell) expecting an exit code.</summary>
+    /// <summary>Runs <see cref="HealthCheckConfig.Target"/> (an executable's absolute path) with <see cref="HealthCheckConfig.Arguments"/> as argv, no shell, expecting an exit code.</summary>
     Command,
 }
 
@@ -17,6 +17,7 @@ public enum HealthCheckKind
 /// <see cref="Fall"/> failures in a row, and healthy again after <see cref="Rise"/> successes in a row.
 /// </summary>
 /// <param name="ExpectedStatus">HTTP status or command exit code; null means 200 for HTTP and 0 for a command.</param>
+/// <param name="Arguments">A command's arguments, passed as argv (never through a shell); null or empty for none.</param>
 public sealed record HealthCheckConfig(
     string Name,
     HealthCheckKind Kind,
@@ -25,8 +26,20 @@ public sealed record HealthCheckConfig(
     TimeSpan Timeout,
     int? ExpectedStatus = null,
     int Rise = 2,
-    int Fall = 3)
+    int Fall = 3,
+    IReadOnlyList<string>? Arguments = null)
 {
+    /// <summary><see cref="Arguments"/>, never null.</summary>
+    public IReadOnlyList<string> EffectiveArguments => Arguments ?? [];
+
+    // Value equality including the arguments' contents: an unchanged check keeps its runner across applies.
+    public bool Equals(HealthCheckConfig? other) =>
+        other is not null && Name == other.Name && Kind == other.Kind && Target == other.Target && Interval == other.Interval
+        && Timeout == other.Timeout && ExpectedStatus == other.ExpectedStatus && Rise == other.Rise && Fall == other.Fall
+        && EffectiveArguments.SequenceEqual(other.EffectiveArguments, StringComparer.Ordinal);
+
+    public override int GetHashCode() => HashCode.Combine(Name, Kind, Target, Interval, Timeout, ExpectedStatus, Rise, Fall);
+
     public int EffectiveExpectedStatus => ExpectedStatus ?? (Kind == HealthCheckKind.Http ? 200 : 0);
 
     /// <summary>Every problem, each naming its field; empty when the check can run.</summary>
@@ -72,9 +85,13 @@ public sealed record HealthCheckConfig(
                 }
                 break;
             case HealthCheckKind.Command:
-                if (!Cli.UcarpCommandLine.TrySplitWords(Target, out var words, out var error) || words.Count == 0)
+                if (!Path.IsPathFullyQualified(Target))
                 {
-                    errors.Add($"Target: {error ?? "the command line is empty"}");
+                    errors.Add($"Target: '{Target}' is not the absolute path of an executable");
+                }
+                if (EffectiveArguments.Any(a => a.Contains('\0', StringComparison.Ordinal)))
+                {
+                    errors.Add("Arguments: an argument contains a NUL character");
                 }
                 if (ExpectedStatus is < 0 or > 255)
                 {

@@ -40,7 +40,7 @@ internal static class DebianInterfacesImporter
         ["ucarp-xparam"] = "xparam",
     };
 
-    public static List<VhidConfig> Import(string[] lines, List<ImportMessage> messages)
+    public static List<VhidConfig> Import(string[] lines, List<ImportMessage> messages, PasswordFileReader passwordFile)
     {
         var stanzas = ReadStanzas(lines, messages);
         var ifaces = stanzas.Where(s => s.Keyword == "iface").ToList();
@@ -51,7 +51,7 @@ internal static class DebianInterfacesImporter
             if (stanza.Keyword == "iface" && stanza.IsCarp)
             {
                 var alias = aliases.FirstOrDefault(a => a.Name == stanza.Name + ":ucarp");
-                var config = ImportStanza(stanza, alias, messages);
+                var config = ImportStanza(stanza, alias, messages, passwordFile);
                 if (config is not null)
                 {
                     vhids.Add(config);
@@ -81,10 +81,10 @@ internal static class DebianInterfacesImporter
 
     private static string Span(Stanza s) => s.LastLine > s.Line ? $" (lines {s.Line}-{s.LastLine})" : "";
 
-    private static VhidConfig? ImportStanza(Stanza stanza, Stanza? alias, List<ImportMessage> messages)
+    private static VhidConfig? ImportStanza(Stanza stanza, Stanza? alias, List<ImportMessage> messages, PasswordFileReader passwordFile)
     {
         var what = $"iface {stanza.Name}";
-        var builder = new UcarpSettingsBuilder(MissingLabels);
+        var builder = new UcarpSettingsBuilder(MissingLabels, passwordFile);
         builder.Add("interface", stanza.Name, stanza.Line, what);
         string? vipText = null;
         string? vipPrefix = null;

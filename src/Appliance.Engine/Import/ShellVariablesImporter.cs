@@ -62,7 +62,7 @@ internal static partial class ShellVariablesImporter
 
     private sealed record Assignment(string Name, string Value, int Line);
 
-    public static List<VhidConfig> Import(string[] lines, List<ImportMessage> messages)
+    public static List<VhidConfig> Import(string[] lines, List<ImportMessage> messages, PasswordFileReader passwordFile)
     {
         var values = new Dictionary<string, Assignment>(StringComparer.Ordinal);
         var referenced = new HashSet<string>(StringComparer.Ordinal);
@@ -79,7 +79,7 @@ internal static partial class ShellVariablesImporter
             return [];
         }
 
-        var builder = new UcarpSettingsBuilder(MissingLabels);
+        var builder = new UcarpSettingsBuilder(MissingLabels, passwordFile);
         foreach (var a in values.Values.OrderBy(a => a.Line))
         {
             if (!Settings.TryGetValue(a.Name, out var setting))

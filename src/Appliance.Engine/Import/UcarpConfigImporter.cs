@@ -10,16 +10,18 @@ namespace Appliance.Engine.Import;
 /// </summary>
 public static partial class UcarpConfigImporter
 {
-    public static ImportResult Parse(string text, string sourceName)
+    /// <param name="passwordFile">How UCARP_PASSFILE / ucarp-passfile / --passfile is read; null reads it as ucarp does.</param>
+    public static ImportResult Parse(string text, string sourceName, PasswordFileReader? passwordFile = null)
     {
+        passwordFile ??= PasswordFiles.Unlimited;
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(sourceName);
         var lines = text.ReplaceLineEndings("\n").Split('\n');
         var format = DetectFormat(text);
         var messages = new List<ImportMessage>();
         var vhids = format == UcarpConfigFormat.DebianInterfaces
-            ? DebianInterfacesImporter.Import(lines, messages)
-            : ShellVariablesImporter.Import(lines, messages);
+            ? DebianInterfacesImporter.Import(lines, messages, passwordFile)
+            : ShellVariablesImporter.Import(lines, messages, passwordFile);
         if (vhids.Count == 0 && !messages.Any(m => m.Severity == ImportSeverity.Error))
         {
             messages.Add(new ImportMessage(0, format == UcarpConfigFormat.DebianInterfaces

@@ -16,12 +16,15 @@ internal sealed class UcarpSettingsBuilder
 
     private readonly List<Item> _items = [];
     private readonly Dictionary<string, string> _missingLabels;
+    private readonly PasswordFileReader _passwordFile;
     private bool _failed;
 
     /// <param name="missingLabels">How this format names a required option when it is absent, e.g. vhid to UCARP_VHID.</param>
-    public UcarpSettingsBuilder(Dictionary<string, string> missingLabels)
+    /// <param name="passwordFile">How a passfile setting is read (the web reads none).</param>
+    public UcarpSettingsBuilder(Dictionary<string, string> missingLabels, PasswordFileReader passwordFile)
     {
         _missingLabels = missingLabels;
+        _passwordFile = passwordFile;
     }
 
     /// <summary>One option (long name without dashes); a null value is a flag.</summary>
@@ -64,7 +67,7 @@ internal sealed class UcarpSettingsBuilder
         }
         group["manage-vip"] = null;
 
-        if (UcarpCommandLine.TryBuild(group, out var config, out var fileError, out var errors))
+        if (UcarpCommandLine.TryBuild(group, out var config, out var fileError, out var errors, _passwordFile))
         {
             return _failed ? null : config;
         }

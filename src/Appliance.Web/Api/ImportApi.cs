@@ -11,7 +11,10 @@ public sealed record ImportRequest(string? Text, string? SourceName);
 /// <summary>The answer of POST /api/import: the created VHIDs' ids, every message, and a summary line.</summary>
 public sealed record ImportResponse(IReadOnlyList<int> Created, IReadOnlyList<ImportLine> Messages, int Skipped, string Summary);
 
-/// <summary>POST /api/import: an existing ucarp setup into the store (same validation as POST /api/vhids), applied live.</summary>
+/// <summary>
+/// POST /api/import: an existing ucarp setup into the store (same validation as POST /api/vhids), applied live.
+/// Reads no server file: a passfile setting is a 400 on <c>passfile</c>; script paths are kept only as usable script names.
+/// </summary>
 public static class ImportApi
 {
     public const int MaxTextLength = 1_000_000;
@@ -23,8 +26,21 @@ public static class ImportApi
         return endpoints;
     }
 
+    /// <summary>
+    /// The web's parse (API and dashboard): a password file is never read (<paramref name="passfileRefused"/> is set
+    /// and the caller refuses the whole text with <see cref="PasswordFiles.WebRefusal"/>), and script paths become
+    /// script names or are dropped (<see cref="ScriptCatalog.AdoptImportedScripts"/>).
+    /// </summary>
+    public static ImportResult ParseForWeb(string text, string sourceName, ScriptCatalog scripts, out bool passfileRefused)
+    {
+        var refused = false;
+        var parsed = UcarpConfigImporter.Parse(text, sourceName, PasswordFiles.Refused(() => refused = true));
+        passfileRefused = refused;
+        return scripts.AdoptImportedScripts(parsed);
+    }
+
     public static async Task<Results<Ok<ImportResponse>, ValidationProblem, ProblemHttpResult>> Import(
-        ImportRequest request, VhidService vhids, ClaimsPrincipal user, CancellationToken cancellationToken)
+        ImportRequest request, VhidService vhids, ScriptCatalog scripts, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (string.IsNullOrWhiteSpace(request.Text))
@@ -44,7 +60,13 @@ public static class ImportApi
         {
             return ApiResults.Invalid(errors.ToDictionary());
         }
-        var parsed = UcarpConfigImporter.Parse(request.Text!, sourceName);
+        var parsed = ParseForWeb(request.Text!, sourceName, scripts, out var passfileRefused);
+        if (passfileRefused)
+        {
+            // One fixed answer: nothing about the path or the file (never opened) reaches the caller.
+            errors.Add("passfile", PasswordFiles.WebRefusal);
+            return ApiResults.Invalid(errors.ToDictionary());
+        }
         var outcome = await vhids.ImportAsync(parsed, user.Actor(), applyLive: true, cancellationToken).ConfigureAwait(false);
         var response = new ImportResponse(outcome.Created.Select(v => v.Id).ToList(), outcome.Messages, outcome.Skipped, outcome.Summary);
         if (outcome.Created.Count == 0)

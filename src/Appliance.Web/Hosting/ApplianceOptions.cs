@@ -40,6 +40,14 @@ public sealed class ApplianceOptions
     /// <summary>How often the history is trimmed to the retention in the settings.</summary>
     public TimeSpan HistoryTrimInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Where the up/down scripts and "command" health checks configured over HTTP must live (by name); see
+    /// <see cref="Services.ScriptCatalog"/>. <c>appliance carp</c> does not use it.
+    /// </summary>
+    public string ScriptsDirectory { get; set; } = DefaultScriptsDirectory;
+
+    public const string DefaultScriptsDirectory = "/etc/appliance/scripts";
+
     /// <summary>What /metrics offers besides the appliance's own names (Appliance:Metrics).</summary>
     public MetricsOptions Metrics { get; set; } = new();
 }

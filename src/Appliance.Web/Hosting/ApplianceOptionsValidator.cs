@@ -27,6 +27,10 @@ public sealed class ApplianceOptionsValidator : IValidateOptions<ApplianceOption
         {
             errors.Add($"{prefix}{nameof(options.DataDirectory)} (--data, APPLIANCE_DATA) must not be empty.");
         }
+        if (string.IsNullOrWhiteSpace(options.ScriptsDirectory) || !Path.IsPathFullyQualified(options.ScriptsDirectory))
+        {
+            errors.Add($"{prefix}{nameof(options.ScriptsDirectory)} must be an absolute path (was '{options.ScriptsDirectory}').");
+        }
         if (options.TokenLifetime <= TimeSpan.Zero)
         {
             errors.Add($"{prefix}{nameof(options.TokenLifetime)} must be positive (was {options.TokenLifetime}).");

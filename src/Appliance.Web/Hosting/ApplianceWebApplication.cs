@@ -183,6 +183,7 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         services.AddSingleton<HealthService>();
 
         services.AddSingleton<AuditService>();
+        services.AddSingleton<ScriptCatalog>();
         services.AddSingleton<VhidValidator>();
         services.AddSingleton<EngineConfigurator>();
         services.AddSingleton<VhidService>();
@@ -271,6 +272,7 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         app.MapUserApi();
         app.MapVhidApi();
         app.MapImportApi();
+        app.MapScriptApi();
         app.MapStatusApi();
         app.MapHistoryApi();
         app.MapAuditApi();

@@ -41,7 +41,9 @@ public static class ImportCommand
         }
         await using (app)
         {
-            var parsed = UcarpConfigImporter.Parse(text, Path.GetFileName(file));
+            // The CLI may read a passfile (at most 4 KiB); script paths become script names or are dropped, as on the web.
+            var parsed = app.Services.GetRequiredService<ScriptCatalog>().AdoptImportedScripts(
+                UcarpConfigImporter.Parse(text, Path.GetFileName(file), PasswordFiles.Capped(PasswordFiles.ImportMaxBytes)));
             var outcome = await app.Services.GetRequiredService<VhidService>().ImportAsync(parsed, "import (cli)", applyLive: false, CancellationToken.None).ConfigureAwait(false);
             foreach (var line in outcome.Messages.OrderBy(m => m.Line == 0 ? int.MaxValue : m.Line))
             {

@@ -11,7 +11,7 @@ namespace Appliance.Web.Services;
 /// Applies are serialized and always read the latest store.
 /// </summary>
 public sealed partial class EngineConfigurator(ICarpEngine engine, IApplianceStore store, HealthService health, StatusFeed feed,
-    ILogger<EngineConfigurator> logger)
+    ScriptCatalog scripts, ILogger<EngineConfigurator> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -32,7 +32,7 @@ public sealed partial class EngineConfigurator(ICarpEngine engine, IApplianceSto
             {
                 try
                 {
-                    configs.Add(VhidMapper.ToConfig(vhid));
+                    configs.Add(VhidMapper.ToConfig(vhid, scripts));
                 }
                 catch (FormatException ex)
                 {

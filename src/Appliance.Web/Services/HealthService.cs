@@ -22,6 +22,7 @@ public sealed partial class HealthService : IDisposable
     private readonly ICarpEngine _engine;
     private readonly HistoryService _history;
     private readonly ILogger<HealthService> _logger;
+    private readonly ScriptCatalog _scripts;
     private readonly Lock _lock = new();
     /// <summary>(key, check name) pairs whose demotion is recorded as started and not yet as cleared.</summary>
     private readonly HashSet<(string Key, string Name)> _demoting = [];
@@ -31,8 +32,9 @@ public sealed partial class HealthService : IDisposable
         SingleReader = true,
     });
 
-    public HealthService(HealthMonitor monitor, ICarpEngine engine, HistoryService history, ILogger<HealthService> logger)
+    public HealthService(HealthMonitor monitor, ICarpEngine engine, HistoryService history, ScriptCatalog scripts, ILogger<HealthService> logger)
     {
+        _scripts = scripts;
         _monitor = monitor;
         _engine = engine;
         _history = history;
@@ -62,7 +64,7 @@ public sealed partial class HealthService : IDisposable
             {
                 try
                 {
-                    list.Add(VhidMapper.ToHealthCheck(check));
+                    list.Add(VhidMapper.ToHealthCheck(check, _scripts));
                 }
                 catch (FormatException ex)
                 {

@@ -31,18 +31,22 @@ public static class VhidMapper
         MasterDownMs(v.AdvBase, v.AdvSkew, v.DeadRatio),
         v.CreatedAt,
         v.UpdatedAt,
-        v.Checks.Select(c => new CheckDto(c.Name, c.Kind, c.Target, c.ExpectedStatus, c.IntervalMs, c.TimeoutMs, c.Rise, c.Fall)).ToList());
+        v.Checks.Select(c => new CheckDto(c.Name, c.Kind, c.Target, c.ExpectedStatus, c.IntervalMs, c.TimeoutMs, c.Rise, c.Fall, c.Arguments.ToList())).ToList());
 
-    /// <summary>The health monitor's config of a saved check (validated on save, so the kind is known).</summary>
-    public static HealthCheckConfig ToHealthCheck(StoredCheck c) => new(
+    /// <summary>
+    /// The health monitor's config of a saved check (validated on save, so the kind is known); a command check's
+    /// target is a script name, run from the scripts directory with its arguments as argv.
+    /// </summary>
+    public static HealthCheckConfig ToHealthCheck(StoredCheck c, ScriptCatalog scripts) => new(
         c.Name,
         ParseKind(c.Kind) ?? throw new FormatException($"check {c.Name}: unknown kind '{c.Kind}'"),
-        c.Target,
+        c.Kind == CheckKinds.Command ? scripts.CommandPath(c.Target) : c.Target,
         TimeSpan.FromMilliseconds(c.IntervalMs),
         TimeSpan.FromMilliseconds(c.TimeoutMs),
         c.Kind == CheckKinds.Tcp ? null : c.ExpectedStatus,
         c.Rise,
-        c.Fall);
+        c.Fall,
+        c.Kind == CheckKinds.Command ? [.. c.Arguments] : null);
 
     /// <summary>"http", "tcp", "command" (any case) to the monitor's kind; null for anything else.</summary>
     public static HealthCheckKind? ParseKind(string? kind) => kind?.Trim().ToLowerInvariant() switch
@@ -59,8 +63,11 @@ public static class VhidMapper
     public static double MasterDownMs(int advbase, int advskew, int deadratio) =>
         CarpTiming.MasterDown((byte)advbase, (byte)advskew, (uint)Math.Max(deadratio, 1)).TotalMilliseconds;
 
-    /// <summary>The engine's config; in the appliance the engine manages the VIP itself (netlink + gratuitous ARP).</summary>
-    public static VhidConfig ToConfig(StoredVhid v) => new()
+    /// <summary>
+    /// The engine's config; in the appliance the engine manages the VIP itself (netlink + gratuitous ARP). Up/down
+    /// scripts are names in the scripts directory; one that is not usable is logged and left out.
+    /// </summary>
+    public static VhidConfig ToConfig(StoredVhid v, ScriptCatalog scripts) => new()
     {
         Interface = v.Interface,
         Vhid = (byte)v.Vhid,
@@ -74,8 +81,8 @@ public static class VhidMapper
         Preempt = v.Preempt,
         Neutral = v.Neutral,
         DeadRatio = (uint)v.DeadRatio,
-        UpScript = NullIfEmpty(v.UpScript),
-        DownScript = NullIfEmpty(v.DownScript),
+        UpScript = scripts.ResolveForEngine(v.Key, "upscript", v.UpScript),
+        DownScript = scripts.ResolveForEngine(v.Key, "downscript", v.DownScript),
         ExtraParameter = NullIfEmpty(v.XParam),
         ManageVip = true,
     };

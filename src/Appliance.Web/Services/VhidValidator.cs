@@ -11,13 +11,15 @@ namespace Appliance.Web.Services;
 /// <summary>
 /// The validation of a VHID for the REST API, the dashboard and the web import alike: the CARP values go
 /// through the engine's <see cref="VhidRules"/> (the same rules as <c>appliance carp</c> and <c>import</c>), and
-/// only what the web alone knows is checked here (interface existence, duplicates, health checks). Reports
+/// only what the web alone knows is checked here (interface existence, duplicates, scripts by name in the scripts
+/// directory (<see cref="ScriptCatalog"/>), health checks). Reports
 /// every bad field at once, keyed by the camelCase field name of the API.
 /// </summary>
-public sealed class VhidValidator(IDataPlane dataPlane)
+public sealed class VhidValidator(IDataPlane dataPlane, ScriptCatalog scripts)
 {
     private const int MaxTextLength = 1024;
     private const int MaxChecks = 16;
+    private const int MaxArguments = 32;
     private const int MaxCheckName = 64;
     private const int MaxRiseFall = 100;
     private const long MinIntervalMs = 10;
@@ -57,6 +59,16 @@ public sealed class VhidValidator(IDataPlane dataPlane)
             && others.Any(v => v.Id != existingId && v.Vhid == vhid && string.Equals(v.Interface, iface, StringComparison.Ordinal)))
         {
             errors.Add("vhid", $"vhid {vhid} is already configured on {iface}.");
+        }
+
+        // Over HTTP a script is a name in the scripts directory, never a path or a shell line.
+        if (!ruleErrors.Any(e => e.Field == VhidField.UpScript))
+        {
+            scripts.Validate(errors, "upscript", EmptyToNull(input.UpScript));
+        }
+        if (!ruleErrors.Any(e => e.Field == VhidField.DownScript))
+        {
+            scripts.Validate(errors, "downscript", EmptyToNull(input.DownScript));
         }
 
         var checks = ValidateChecks(errors, input.Checks);
@@ -133,7 +145,7 @@ public sealed class VhidValidator(IDataPlane dataPlane)
     private static string? Text(long? number) => number?.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Each check's errors keyed "checks[i].field"; the target is checked by the health monitor's own rules.</summary>
-    private static List<StoredCheck> ValidateChecks(ValidationErrors errors, IReadOnlyList<CheckInput?>? inputs)
+    private List<StoredCheck> ValidateChecks(ValidationErrors errors, IReadOnlyList<CheckInput?>? inputs)
     {
         var result = new List<StoredCheck>();
         if (inputs is null)
@@ -207,6 +219,11 @@ public sealed class VhidValidator(IDataPlane dataPlane)
             {
                 errors.Add(prefix + "expectedStatus", $"expectedStatus {input.ExpectedStatus} is out of range.");
             }
+            if (kind == HealthCheckKind.Command && !string.IsNullOrEmpty(target) && target.Length <= MaxTextLength)
+            {
+                scripts.Validate(errors, prefix + "target", target);
+            }
+            var arguments = ValidateArguments(errors, prefix + "arguments", kind, input.Arguments);
             if (errors.Count != before || kind is null)
             {
                 continue;
@@ -221,9 +238,10 @@ public sealed class VhidValidator(IDataPlane dataPlane)
                 TimeoutMs = (int)timeout,
                 Rise = (int)rise,
                 Fall = (int)fall,
+                Arguments = arguments,
             };
             // The monitor's own rules for the target and expected status (URL, host:port, command words, ranges).
-            foreach (var problem in VhidMapper.ToHealthCheck(stored).Validate())
+            foreach (var problem in VhidMapper.ToHealthCheck(stored, scripts).Validate())
             {
                 var (field, message) = problem.Split(':', 2) is [var f, var m] ? (f.Trim(), m.Trim()) : ("Target", problem);
                 errors.Add(prefix + JsonNamingPolicy.CamelCase.ConvertName(field), message.Length > 0 ? char.ToUpperInvariant(message[0]) + message[1..] + "." : problem);
@@ -234,6 +252,28 @@ public sealed class VhidValidator(IDataPlane dataPlane)
             }
         }
         return result;
+    }
+
+    /// <summary>A command check's argv: a list of strings, each kept as it is (no splitting, no shell); none for HTTP and TCP.</summary>
+    private static List<string> ValidateArguments(ValidationErrors errors, string field, HealthCheckKind? kind, List<string?>? arguments)
+    {
+        if (arguments is null || arguments.Count == 0)
+        {
+            return [];
+        }
+        if (kind != HealthCheckKind.Command)
+        {
+            errors.Add(field, "Only command checks take arguments.");
+        }
+        else if (arguments.Count > MaxArguments)
+        {
+            errors.Add(field, $"At most {MaxArguments} arguments (were {arguments.Count}).");
+        }
+        else if (arguments.Any(a => a is null || a.Length > MaxTextLength || a.Any(char.IsControl)))
+        {
+            errors.Add(field, $"Each argument must be a string of at most {MaxTextLength} characters without control characters.");
+        }
+        return [.. arguments.Select(a => a ?? "")];
     }
 
     private static string? EmptyToNull(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -1,7 +1,7 @@
 namespace Appliance.Web.Storage;
 
 /// <summary>
-/// One health check of a VHID, as saved. Kind is "http", "tcp" or "command". Checks are not part of the
+/// One health check of a VHID, as saved. Kind is "http", "tcp" or "command" (target: a script name). Checks are not part of the
 /// engine's VhidConfig: changing them never restarts the VHID, only the health monitor's runners.
 /// </summary>
 public sealed class StoredCheck
@@ -15,6 +15,13 @@ public sealed class StoredCheck
     public int TimeoutMs { get; set; }
     public int Rise { get; set; }
     public int Fall { get; set; }
+    /// <summary>A command check's arguments (argv after the script); empty for the other kinds.</summary>
+    public List<string> Arguments { get; set; } = [];
 
-    public StoredCheck Clone() => (StoredCheck)MemberwiseClone();
+    public StoredCheck Clone()
+    {
+        var copy = (StoredCheck)MemberwiseClone();
+        copy.Arguments = [.. Arguments];
+        return copy;
+    }
 }

@@ -18,6 +18,7 @@ public sealed class DashboardHost : IAsyncDisposable
     public static readonly TimeSpan Timeout = TestTimeouts.Default;
 
     private readonly string _dataDirectory;
+    private readonly ScriptFolder _scripts;
 
     static DashboardHost()
     {
@@ -25,11 +26,15 @@ public sealed class DashboardHost : IAsyncDisposable
         Environment.SetEnvironmentVariable("ASPNETCORE_ENVIRONMENT", "Development");
     }
 
-    private DashboardHost(ApplianceWebApplication app, string dataDirectory)
+    private DashboardHost(ApplianceWebApplication app, string dataDirectory, ScriptFolder scripts)
     {
         App = app;
         _dataDirectory = dataDirectory;
+        _scripts = scripts;
     }
+
+    /// <summary>The host's Appliance:ScriptsDirectory, holding the scripts "true" (exit 0) and "false" (exit 1).</summary>
+    public string ScriptsDirectory => _scripts.Path;
 
     public ApplianceWebApplication App { get; }
 
@@ -42,9 +47,13 @@ public sealed class DashboardHost : IAsyncDisposable
     public static async Task<DashboardHost> StartAsync(IReadOnlyDictionary<string, string?>? configuration = null)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "appliance-browser-tests", Guid.NewGuid().ToString("N"));
+        var scripts = new ScriptFolder();
+        scripts.Install("true", "exit 0");
+        scripts.Install("false", "exit 1");
         var app = new ApplianceWebApplication(new ServeArguments("http://127.0.0.1:0", dataDirectory), builder =>
         {
             builder.Configuration[ApplianceOptions.AdminPasswordVariable] = AdminPassword;
+            builder.Configuration["Appliance:ScriptsDirectory"] = scripts.Path;
             foreach (var (key, value) in configuration ?? new Dictionary<string, string?>())
             {
                 builder.Configuration[key] = value;
@@ -53,7 +62,7 @@ public sealed class DashboardHost : IAsyncDisposable
             builder.Services.AddSingleton<IDataPlane>(new FakeDataPlane());
             builder.Services.AddSingleton(new AdminPasswordOutput(TextWriter.Null));
         });
-        var host = new DashboardHost(app, dataDirectory);
+        var host = new DashboardHost(app, dataDirectory, scripts);
         try
         {
             await app.StartAsync().WaitAsync(Timeout);
@@ -98,6 +107,7 @@ public sealed class DashboardHost : IAsyncDisposable
             {
                 Directory.Delete(_dataDirectory, recursive: true);
             }
+            _scripts.Dispose();
         }
     }
 }

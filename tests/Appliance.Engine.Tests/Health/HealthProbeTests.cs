@@ -78,64 +78,102 @@ public sealed class HealthProbeTests
         Assert.Contains("refused", down.Description, StringComparison.OrdinalIgnoreCase);
     }
 
+    private static HealthCheckConfig Command(string path, int? expected = null, params string[] arguments) =>
+        new("t", HealthCheckKind.Command, path, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), expected, Arguments: arguments);
+
     [Theory]
     [InlineData("/bin/true", null, true, "/bin/true exited with 0")]
     [InlineData("/bin/false", null, false, "/bin/false exited with 1, expected 0")]
-    [InlineData("sh -c 'echo boom >&2; exit 3'", 3, true, "sh -c 'echo boom >&2; exit 3' exited with 3")]
-    [InlineData("sh -c 'echo boom >&2; exit 3'", null, false, "sh -c 'echo boom >&2; exit 3' exited with 3, expected 0 (boom)")]
     public async Task Command_ExitCode_ComparedWithExpected(string command, int? expected, bool success, string description)
     {
-        var result = await new CommandHealthProbe().ProbeAsync(Check(HealthCheckKind.Command, command, expected), CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        var result = await new CommandHealthProbe().ProbeAsync(Command(command, expected), CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
         Assert.Equal(success, result.Success);
         Assert.Equal(description, result.Description);
     }
 
-    [Fact]
-    public async Task Command_Missing_FailsWithReason()
+    [Theory]
+    [InlineData(3, true, " exited with 3")]
+    [InlineData(null, false, " exited with 3, expected 0 (boom)")]
+    public async Task Command_ScriptWithArgument_ExitCodeAndFirstLineOfStderr(int? expected, bool success, string description)
     {
-        var result = await new CommandHealthProbe().ProbeAsync(Check(HealthCheckKind.Command, "/nonexistent/check"), CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        using var scripts = new ScriptFolder();
+        var script = scripts.Install("exit-with", "echo boom >&2; exit \"$1\"");
 
-        Assert.False(result.Success);
-        Assert.StartsWith("cannot run /nonexistent/check", result.Description, StringComparison.Ordinal);
+        var result = await new CommandHealthProbe().ProbeAsync(Command(script, expected, "3"), CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal(success, result.Success);
+        Assert.Equal(script + description, result.Description);
     }
 
     [Fact]
-    public async Task Command_NoShell_MetacharactersArePlainArguments()
+    public async Task Command_Missing_NotRun()
     {
-        // Without a shell, "; exit 0" is just two more arguments to false.
-        var result = await new CommandHealthProbe().ProbeAsync(Check(HealthCheckKind.Command, "/bin/false ; exit 0"), CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        var result = await new CommandHealthProbe().ProbeAsync(Command("/nonexistent/check"), CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
         Assert.False(result.Success);
+        Assert.Equal("not run: /nonexistent/check: no scripts directory", result.Description);
+    }
+
+    [Fact]
+    public async Task Command_ShellLineAsTarget_NotRun()
+    {
+        var result = await new CommandHealthProbe().ProbeAsync(Command("sh -c 'id'"), CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+        Assert.False(result.Success);
+        Assert.Equal("not run: sh -c 'id': not a script in the scripts directory", result.Description);
+    }
+
+    [Fact]
+    public async Task Command_Arguments_PassedAsArgvLiterally()
+    {
+        using var scripts = new ScriptFolder();
+        var output = Path.Combine(scripts.Path, "args.txt");
+        var script = scripts.InstallArgumentRecorder("record", output);
+
+        var result = await new CommandHealthProbe().ProbeAsync(Command(script, null, "$(id); exit 0", "two words", "'q'"), CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+        Assert.True(result.Success, result.Description);
+        Assert.Equal(["$(id); exit 0", "two words", "'q'"], File.ReadAllLines(output));
+    }
+
+    [Fact]
+    public async Task Command_MadeGroupWritableAfterSaving_NotRunAnyMore()
+    {
+        using var scripts = new ScriptFolder();
+        var marker = Path.Combine(scripts.Path, "ran");
+        var script = scripts.Install("touch", $"touch '{marker}'");
+        ScriptFolder.SetMode(script, ScriptFolder.Executable | UnixFileMode.GroupWrite);
+
+        var result = await new CommandHealthProbe().ProbeAsync(Command(script), CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+        Assert.False(result.Success);
+        Assert.Equal($"not run: {script}: writable by group or others", result.Description);
+        Assert.False(File.Exists(marker));
     }
 
     [Fact]
     public async Task Command_Cancelled_ProcessIsKilled()
     {
-        var pidFile = Path.Combine(Path.GetTempPath(), $"hc-{Guid.NewGuid():N}.pid");
-        try
+        using var scripts = new ScriptFolder();
+        var pidFile = Path.Combine(scripts.Path, "sleep.pid");
+        var script = scripts.Install("sleeper", "echo $$ > \"$1\"; exec sleep 30");
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        var run = new CommandHealthProbe().ProbeAsync(Command(script, null, pidFile), cts.Token);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TestTimeouts.Default));
+
+        var pid = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var gone = false;
+        for (var i = 0; i < 100 && !gone; i++)
         {
-            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
-            var run = new CommandHealthProbe().ProbeAsync(Check(HealthCheckKind.Command, $"sh -c 'echo $$ > {pidFile}; exec sleep 30'"), cts.Token);
-
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TestTimeouts.Default));
-
-            var pid = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-            var gone = false;
-            for (var i = 0; i < 100 && !gone; i++)
+            gone = !Directory.Exists($"/proc/{pid}") || File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+            if (!gone)
             {
-                gone = !Directory.Exists($"/proc/{pid}") || File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
-                if (!gone)
-                {
-                    await Task.Delay(20);
-                }
+                await Task.Delay(20);
             }
-            Assert.True(gone, $"sleep (pid {pid}) still runs");
         }
-        finally
-        {
-            File.Delete(pidFile);
-        }
+        Assert.True(gone, $"sleep (pid {pid}) still runs");
     }
 
     [Fact]

@@ -7,10 +7,18 @@ namespace Appliance.Web.Tests.Api;
 
 /// <summary>Health checks through the API with the real engine and real probes (commands), over the in-memory data plane.</summary>
 [Collection(MetricsCollection.Name)]
-public sealed class HealthCheckApiTests : ApiTestBase
+public sealed class HealthCheckApiTests : ScriptsApiTestBase
 {
-    private static object Command(string target, string name = "probe", int fall = 2, int rise = 2) =>
-        new { name, kind = "command", target, intervalMs = 50, timeoutMs = 2000, rise, fall };
+    private static object Command(string target, string name = "probe", int fall = 2, int rise = 2, string[]? arguments = null) =>
+        new { name, kind = "command", target, intervalMs = 50, timeoutMs = 2000, rise, fall, arguments };
+
+    /// <summary>Installs the scripts the checks below name: "ok" exits 0, "fail" 1, "exists" tests its argument.</summary>
+    private string InstallScripts()
+    {
+        Scripts.Install("ok", "exit 0");
+        Scripts.Install("exists", "test -e \"$1\"");
+        return Scripts.Install("fail", "exit 1");
+    }
 
     private static object VhidWith(params object[] checks) =>
         new { @interface = "eth-test0", vhid = 7, advbase = 0, advskew = 10, password = "carp-secret", vip = "198.18.7.1", prefixLength = 24, preempt = true, checks };
@@ -18,23 +26,24 @@ public sealed class HealthCheckApiTests : ApiTestBase
     [Fact]
     public async Task FailingCommandCheck_LoneMaster_DemotedWithReasonInStatusHistoryAndMetrics()
     {
+        var fail = InstallScripts();
         var created = await Json.CreateVhidAsync(Client, VhidWith());
         await WaitForStatusAsync(s => s["state"]!.GetValue<string>() == "MASTER", "MASTER");
 
-        (await Client.PutAsJsonAsync($"/api/vhids/{created["id"]}", VhidWith(Command("/bin/false", fall: 2)))).EnsureSuccessStatusCode();
+        (await Client.PutAsJsonAsync($"/api/vhids/{created["id"]}", VhidWith(Command("fail", fall: 2)))).EnsureSuccessStatusCode();
 
         var status = await WaitForStatusAsync(s => s["demotion"] is not null, "the demotion in the status");
         Assert.Equal("MASTER", status["state"]!.GetValue<string>());
-        Assert.Contains("/bin/false exited with 1, expected 0", status["message"]!.GetValue<string>());
+        Assert.Contains($"{fail} exited with 1, expected 0", status["message"]!.GetValue<string>());
         var check = status["checks"]!.AsArray().Single()!;
         Assert.False(check["healthy"]!.GetValue<bool>());
         Assert.Equal("command", check["kind"]!.GetValue<string>());
         Assert.True(check["consecutiveFailures"]!.GetValue<int>() >= 2);
-        Assert.StartsWith("Command check probe: /bin/false exited with 1, expected 0", check["lastResult"]!.GetValue<string>());
+        Assert.StartsWith($"Command check probe: {fail} exited with 1, expected 0", check["lastResult"]!.GetValue<string>());
 
         var history = (await Client.GetFromJsonAsync<JsonArray>("/api/history?vhid=7"))!;
         var demoted = history.Single(h => h!["kind"]!.GetValue<string>() == "demoted")!;
-        Assert.Equal("Demoted: Command check probe: /bin/false exited with 1, expected 0 (2 failures in a row)", demoted["logLine"]!.GetValue<string>());
+        Assert.Equal($"Demoted: Command check probe: {fail} exited with 1, expected 0 (2 failures in a row)", demoted["logLine"]!.GetValue<string>());
         Assert.Equal("demoted", demoted["cause"]!.GetValue<string>());
         Assert.Equal(("MASTER", "MASTER"), (demoted["from"]!.GetValue<string>(), demoted["to"]!.GetValue<string>()));
 
@@ -43,7 +52,7 @@ public sealed class HealthCheckApiTests : ApiTestBase
         Assert.Equal(("7", "eth-test0", "probe", 0.0), (healthy.Labels["vhid"], healthy.Labels["interface"], healthy.Labels["check"], healthy.Value));
 
         // The check replaced by /bin/true: the demotion ends and the history says so.
-        (await Client.PutAsJsonAsync($"/api/vhids/{created["id"]}", VhidWith(Command("/bin/true")))).EnsureSuccessStatusCode();
+        (await Client.PutAsJsonAsync($"/api/vhids/{created["id"]}", VhidWith(Command("ok")))).EnsureSuccessStatusCode();
         status = await WaitForStatusAsync(s => s["demotion"] is null && s["checks"]!.AsArray().Single()!["lastResult"] is not null, "the demotion to end");
         Assert.Null(status["message"]);
         Assert.True(status["checks"]!.AsArray().Single()!["healthy"]!.GetValue<bool>());
@@ -54,8 +63,9 @@ public sealed class HealthCheckApiTests : ApiTestBase
     [Fact]
     public async Task RecoveringCheck_DemotedMaster_RestoredAfterRiseAndRecorded()
     {
+        InstallScripts();
         var marker = Path.Combine(Server.DataDirectory, "healthy");
-        await Json.CreateVhidAsync(Client, VhidWith(Command($"/usr/bin/test -e {marker}", name: "marker", fall: 1, rise: 2)));
+        await Json.CreateVhidAsync(Client, VhidWith(Command("exists", name: "marker", fall: 1, rise: 2, arguments: [marker])));
         await WaitForStatusAsync(s => s["demotion"] is not null, "the demotion");
 
         await File.WriteAllTextAsync(marker, "ok");
@@ -68,18 +78,19 @@ public sealed class HealthCheckApiTests : ApiTestBase
         var lines = (await Client.GetFromJsonAsync<JsonArray>("/api/history?vhid=7"))!
             .Where(h => h!["kind"]!.GetValue<string>() != "transition").Select(h => h!["logLine"]!.GetValue<string>()).ToList();
         Assert.Equal(
-            ["Demotion cleared: check marker healthy again", $"Demoted: Command check marker: /usr/bin/test -e {marker} exited with 1, expected 0 (1 failure in a row)"],
+            ["Demotion cleared: check marker healthy again", $"Demoted: Command check marker: {Scripts.Path}/exists exited with 1, expected 0 (1 failure in a row)"],
             lines);
     }
 
     [Fact]
     public async Task AddCheck_RunningMaster_NotRestarted()
     {
+        InstallScripts();
         var created = await Json.CreateVhidAsync(Client, VhidWith());
         await WaitForStatusAsync(s => s["state"]!.GetValue<string>() == "MASTER", "MASTER");
         var before = await WaitForStatusAsync(_ => true, "the status");
 
-        (await Client.PutAsJsonAsync($"/api/vhids/{created["id"]}", VhidWith(Command("/bin/true")))).EnsureSuccessStatusCode();
+        (await Client.PutAsJsonAsync($"/api/vhids/{created["id"]}", VhidWith(Command("ok")))).EnsureSuccessStatusCode();
         await WaitForStatusAsync(s => s["checks"]!.AsArray().Count == 1 && s["checks"]![0]!["lastRun"] is not null, "the check to run");
 
         var after = await WaitForStatusAsync(_ => true, "the status");
@@ -89,18 +100,19 @@ public sealed class HealthCheckApiTests : ApiTestBase
         Assert.DoesNotContain((await Client.GetFromJsonAsync<JsonArray>("/api/history?vhid=7"))!, h => h!["cause"]!.GetValue<string>() == "shutdown");
         var vhid = await Client.GetFromJsonAsync<JsonNode>($"/api/vhids/{created["id"]}");
         var saved = vhid!["checks"]!.AsArray().Single()!;
-        Assert.Equal(("probe", "command", "/bin/true", 50, 2), (saved["name"]!.GetValue<string>(), saved["kind"]!.GetValue<string>(),
+        Assert.Equal(("probe", "command", "ok", 50, 2), (saved["name"]!.GetValue<string>(), saved["kind"]!.GetValue<string>(),
             saved["target"]!.GetValue<string>(), saved["intervalMs"]!.GetValue<int>(), saved["rise"]!.GetValue<int>()));
     }
 
     [Fact]
     public async Task Create_BadChecks_ValidationProblemKeyedByIndex()
     {
+        InstallScripts();
         var body = VhidWith(
             new { name = "web", kind = "http", target = "ftp://x/", intervalMs = 0, rise = 0 },
             new { name = "web", kind = "smtp", target = "x" },
             new { name = "db", kind = "tcp", target = "localhost" },
-            new { name = "cmd", kind = "command", target = "/bin/true", expectedStatus = 300 });
+            new { name = "cmd", kind = "command", target = "ok", expectedStatus = 300 });
 
         using var response = await Client.PostAsJsonAsync("/api/vhids", body);
 

@@ -91,6 +91,28 @@ public sealed class ImportTests
     }
 
     [Fact]
+    public async Task Cli_Passfile_ReadUpToTheCapThenAClearError()
+    {
+        using var data = new TempDirectory();
+        Directory.CreateDirectory(data.Path);
+        var small = Path.Combine(data.Path, "pass");
+        await File.WriteAllTextAsync(small, "file-secret\n");
+        var big = Path.Combine(data.Path, "big");
+        await File.WriteAllTextAsync(big, new string('x', 5000));
+        var file = Path.Combine(data.Path, "ucarp.conf");
+
+        await File.WriteAllTextAsync(file, $"UCARP_INTERFACE=eth-test0\nUCARP_VHID=43\nUCARP_VIP=198.18.43.1\nUCARP_PASSFILE={big}\n");
+        var (refused, refusedOutput, _) = await RunCliAsync(file, data.Path);
+        await File.WriteAllTextAsync(file, $"UCARP_INTERFACE=eth-test0\nUCARP_VHID=43\nUCARP_VIP=198.18.43.1\nUCARP_PASSFILE={small}\n");
+        var (code, output, error) = await RunCliAsync(file, data.Path);
+
+        Assert.Equal(1, refused);
+        Assert.Contains($"ucarp.conf:4: error: UCARP_PASSFILE: --passfile: {big} is larger than 4096 bytes; a password file holds one line", refusedOutput);
+        Assert.True(code == 0, output + error);
+        Assert.Contains("ucarp.conf: info: eth-test0/43: imported as id 1", output);
+    }
+
+    [Fact]
     public async Task Api_Import_CreatesAndAppliesThenDuplicateIs400WithMessages()
     {
         await using var host = await TestHost.StartAsync();

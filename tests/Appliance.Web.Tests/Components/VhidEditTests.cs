@@ -20,6 +20,7 @@ public sealed class VhidEditTests : BunitContext, IAsyncLifetime
     {
         _host = await TestHost.StartAsync(new TestHostOptions { UseFakeEngine = true });
         Services.AddSingleton(Vhids);
+        Services.AddSingleton(_host.Services.GetRequiredService<ScriptCatalog>());
         AddAuthorization().SetAuthorized("admin");
     }
 
@@ -44,6 +45,17 @@ public sealed class VhidEditTests : BunitContext, IAsyncLifetime
         // The untouched, still empty fields stay quiet until the first submit.
         Assert.Empty(Messages(form, "vip"));
         Assert.Empty(Messages(form, "interface"));
+    }
+
+    [Fact]
+    public void Typing_ScriptPath_MessageAtTheScriptField()
+    {
+        var form = Render<VhidEdit>();
+
+        Type(form, "upscript", "/etc/vip-up.sh");
+
+        var message = Assert.Single(Messages(form, "upscript"));
+        Assert.StartsWith("'/etc/vip-up.sh' is not a usable script in ", message, StringComparison.Ordinal);
     }
 
     [Fact]

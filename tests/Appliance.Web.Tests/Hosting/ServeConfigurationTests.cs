@@ -91,6 +91,7 @@ public sealed class ServeConfigurationTests : IDisposable
     [InlineData("Appliance:LoginPermitLimit", "0", "Appliance:LoginPermitLimit")]
     [InlineData("Appliance:TokenLifetime", "-00:01:00", "Appliance:TokenLifetime")]
     [InlineData("Appliance:LoginWindow", "soon", "Appliance:LoginWindow")]
+    [InlineData("Appliance:ScriptsDirectory", "scripts", "Appliance:ScriptsDirectory")]
     [InlineData("APPLIANCE_ADMIN_PASSWORD", "short", "APPLIANCE_ADMIN_PASSWORD")]
     public async Task Start_BadConfiguration_StopsNamingTheField(string key, string value, string named)
     {

@@ -9,7 +9,8 @@ using Microsoft.AspNetCore.Components.Forms;
 namespace Appliance.Web.Components.Pages;
 
 /// <summary>
-/// Imports an existing ucarp setup. Preview parses with the engine's <see cref="UcarpConfigImporter"/> and runs
+/// Imports an existing ucarp setup, reading no server file (<see cref="ImportApi.ParseForWeb"/>: a passfile is
+/// refused, script paths become script names or are dropped). Preview parses with the engine's <see cref="UcarpConfigImporter"/> and runs
 /// each VHID through the one validator (<see cref="VhidService.Validate"/>) without writing; Import hands the
 /// parse to <see cref="VhidService.ImportAsync"/>, the same service as POST /api/import and `appliance import`.
 /// </summary>
@@ -33,6 +34,9 @@ public sealed partial class Import
 
     [Inject]
     private VhidService Vhids { get; set; } = default!;
+
+    [Inject]
+    private ScriptCatalog Scripts { get; set; } = default!;
 
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
@@ -81,7 +85,12 @@ public sealed partial class Import
             _problem = "The source name must be at most 255 characters without control characters.";
             return false;
         }
-        result = UcarpConfigImporter.Parse(_text, sourceName);
+        result = ImportApi.ParseForWeb(_text, sourceName, Scripts, out var passfileRefused);
+        if (passfileRefused)
+        {
+            _problem = PasswordFiles.WebRefusal;
+            return false;
+        }
         return true;
     }
 

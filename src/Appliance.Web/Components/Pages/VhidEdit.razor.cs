@@ -54,6 +54,12 @@ public sealed partial class VhidEdit
     private VhidService Vhids { get; set; } = default!;
 
     [Inject]
+    private ScriptCatalog Scripts { get; set; } = default!;
+
+    /// <summary>The usable scripts offered in the script fields (read when the form renders).</summary>
+    private IEnumerable<string> UsableScripts => Scripts.List().Where(s => s.Usable).Select(s => s.Name);
+
+    [Inject]
     private NavigationManager Navigation { get; set; } = default!;
 
     [CascadingParameter]
@@ -108,6 +114,7 @@ public sealed partial class VhidEdit
                         TimeoutMs = c.TimeoutMs,
                         Rise = c.Rise,
                         Fall = c.Fall,
+                        Arguments = [.. c.Arguments],
                     })],
                 };
             }
@@ -208,16 +215,25 @@ public sealed partial class VhidEdit
     private static string TargetHint(string? kind) => kind switch
     {
         CheckKinds.Tcp => "host:port",
-        CheckKinds.Command => "program and arguments, no shell",
+        CheckKinds.Command => "a script in the scripts directory",
         _ => "http:// URL",
     };
 
     private static string TargetPlaceholder(string? kind) => kind switch
     {
         CheckKinds.Tcp => "127.0.0.1:80",
-        CheckKinds.Command => "/usr/lib/nagios/plugins/check_disk -w 10%",
+        CheckKinds.Command => "check-disk",
         _ => "http://127.0.0.1/",
     };
+
+    private static string ArgumentsText(CheckInput check) => string.Join('\n', check.Arguments ?? []);
+
+    /// <summary>One argument per line of the form's text; the API itself takes a JSON list.</summary>
+    private void SetArguments(CheckInput check, string? text)
+    {
+        check.Arguments = string.IsNullOrEmpty(text) ? null : [.. text.ReplaceLineEndings("\n").Split('\n').Select(a => (string?)a)];
+        TouchCheck(check, nameof(CheckInput.Arguments));
+    }
 
     [GeneratedRegex(@"^checks\[(\d+)\]\.([A-Za-z]+)$")]
     private static partial Regex CheckKey();
