@@ -9,9 +9,9 @@ using Microsoft.Extensions.Options;
 
 namespace Appliance.Web.Api;
 
-public sealed record TokenRequest(string? Username, string? Password);
+public sealed record TokenRequest(string? Username, string? Password, string? Scope = null);
 
-public sealed record TokenResponse(string Token, DateTimeOffset ExpiresAt);
+public sealed record TokenResponse(string Token, DateTimeOffset ExpiresAt, string Scope);
 
 public sealed record AntiforgeryTokenResponse(string FormFieldName, string? HeaderName, string Token);
 
@@ -35,19 +35,32 @@ public static class AuthApi
         var account = endpoints.MapGroup("/account").ExcludeFromDescription();
         account.MapGet("/antiforgery", GetAntiforgeryToken).AllowAnonymous();
         account.MapPost("/login", Login).AllowAnonymous().RequireRateLimiting(AuthSchemes.LoginRateLimit);
-        account.MapPost("/logout", Logout);
+        account.MapPost("/logout", Logout).RequireAuthorization(AppliancePolicies.Viewer);
         return endpoints;
     }
 
-    public static Results<Ok<TokenResponse>, ProblemHttpResult> IssueToken(
+    /// <summary>A token for a username and password, with the scope asked for (default: the user's role), never above the role.</summary>
+    public static Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult> IssueToken(
         TokenRequest request, UserService users, TokenService tokens, IOptions<ApplianceOptions> options)
     {
-        if (!users.Verify(request.Username, request.Password))
+        var errors = new Services.ValidationErrors();
+        var asked = TokenService.ParseScope(request.Scope, errors);
+        if (!errors.IsEmpty)
+        {
+            return ApiResults.Invalid(errors.ToDictionary());
+        }
+        if (!users.Verify(request.Username, request.Password) || users.FindEnabled(request.Username) is not { } user)
         {
             return TypedResults.Problem(title: "Invalid username or password.", statusCode: StatusCodes.Status401Unauthorized);
         }
-        var issued = tokens.Issue(request.Username!, LoginTokenName, options.Value.TokenLifetime);
-        return TypedResults.Ok(new TokenResponse(issued.Token, issued.ExpiresAt));
+        var role = ApplianceRoles.RoleOf(user);
+        var scope = asked ?? role;
+        if (TokenService.AboveRight(scope, new ClaimsPrincipal(), role) is { } forbidden)
+        {
+            return forbidden.ToResult("scope");
+        }
+        var issued = tokens.Issue(user.UserName, LoginTokenName, options.Value.TokenLifetime, scope);
+        return TypedResults.Ok(new TokenResponse(issued.Token, issued.ExpiresAt, issued.Scope));
     }
 
     /// <summary>For a plain HTML login page: the antiforgery cookie plus the form field to post back.</summary>
@@ -62,11 +75,11 @@ public static class AuthApi
         [FromForm] string? username, [FromForm] string? password, [FromForm] string? returnUrl, HttpContext context, UserService users)
     {
         var target = IsLocalUrl(returnUrl) ? returnUrl! : "/";
-        if (!users.Verify(username, password))
+        if (!users.Verify(username, password) || users.FindEnabled(username) is not { } user)
         {
             return TypedResults.LocalRedirect("/login?error=1&returnUrl=" + Uri.EscapeDataString(target));
         }
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, username!)], AuthSchemes.Cookie);
+        var identity = CookieIdentity.Create(user);
         await context.SignInAsync(AuthSchemes.Cookie, new ClaimsPrincipal(identity)).ConfigureAwait(false);
         return TypedResults.LocalRedirect(target);
     }

@@ -1,3 +1,4 @@
+using Appliance.Web.Auth;
 using System.Security.Claims;
 using Appliance.Engine.Import;
 using Appliance.Web.Services;
@@ -18,7 +19,7 @@ public static class ImportApi
 
     public static IEndpointRouteBuilder MapImportApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/import", Import).WithTags("Import")
+        endpoints.MapPost("/api/import", Import).WithTags("Import").RequireAuthorization(AppliancePolicies.Operator)
             .Describe("importUcarpConfig", "Import a ucarp configuration and apply it live");
         return endpoints;
     }

@@ -1,3 +1,4 @@
+using Appliance.Web.Auth;
 using System.Security.Claims;
 using Appliance.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,8 +11,10 @@ public static class VhidApi
     public static IEndpointRouteBuilder MapVhidApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/vhids").WithTags("VHIDs");
-        group.MapGet("/", List).Describe("listVhids", "Configured VHIDs");
-        group.MapGet("/{id:int}", Get).Describe("getVhid", "One VHID");
+        group.MapGet("/", List).RequireAuthorization(AppliancePolicies.Viewer).Describe("listVhids", "Configured VHIDs");
+        group.MapGet("/{id:int}", Get).RequireAuthorization(AppliancePolicies.Viewer).Describe("getVhid", "One VHID");
+        // Changes: operator and above.
+        group = endpoints.MapGroup("/api/vhids").WithTags("VHIDs").RequireAuthorization(AppliancePolicies.Operator);
         group.MapPost("/", Create).Describe("createVhid", "Create a VHID and apply it live");
         group.MapPut("/{id:int}", Update).Describe("updateVhid", "Replace a VHID and apply it live");
         group.MapDelete("/{id:int}", Delete).Describe("deleteVhid", "Delete a VHID (it bows out first)");

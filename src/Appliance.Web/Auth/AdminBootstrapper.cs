@@ -37,7 +37,7 @@ public sealed class AdminBootstrapper(UserService users, IConfiguration configur
         {
             password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', 'x').Replace('/', 'y');
         }
-        var result = users.Create(UserService.AdminUserName, password, actor: "system");
+        var result = users.Create(UserService.AdminUserName, password, actor: "system", role: ApplianceRoles.Admin);
         if (result.Status != ServiceStatus.Ok)
         {
             throw new InvalidOperationException("Could not create the admin user: " + string.Join("; ", result.Errors.SelectMany(e => e.Value)));

@@ -11,8 +11,8 @@ namespace Appliance.Web.Auth;
 public static class AuthServiceCollectionExtensions
 {
     /// <summary>
-    /// Bearer tokens and the dashboard cookie behind one policy scheme; every endpoint requires an
-    /// authenticated user unless it says AllowAnonymous (/healthz, the login endpoints); login attempts
+    /// Bearer tokens and the dashboard cookie behind one policy scheme; every endpoint requires a role
+    /// (<see cref="AppliancePolicies"/>) unless it says AllowAnonymous (/healthz, the login endpoints); login attempts
     /// are rate-limited per client address.
     /// </summary>
     public static IServiceCollection AddApplianceAuth(this IServiceCollection services)
@@ -35,12 +35,16 @@ public static class AuthServiceCollectionExtensions
                 o.SlidingExpiration = true;
                 o.Events.OnRedirectToLogin = context => RejectOrRedirect(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => RejectOrRedirect(context, StatusCodes.Status403Forbidden);
+                o.Events.OnValidatePrincipal = CookieIdentity.ValidateAsync;
             });
         services.AddOptions<CookieAuthenticationOptions>(AuthSchemes.Cookie)
             .Configure<IOptions<ApplianceOptions>>((cookie, appliance) => cookie.ExpireTimeSpan = appliance.Value.CookieLifetime);
 
+        // Every endpoint names its role (RouteRoleTests); the fallback only catches one that forgot.
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(AuthSchemes.Combined).RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(AuthSchemes.Combined).RequireAuthenticatedUser().Build())
+            .AddAppliancePolicies();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RoleForbiddenHandler>();
 
         services.AddAntiforgery(o => o.Cookie.Name = "appliance.antiforgery");
 

@@ -124,6 +124,7 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
         public IReadOnlyList<StoredUser> GetAll() => collection.Query().OrderBy(x => x.Id).ToList();
         public int Insert(StoredUser user) => collection.Insert(user).AsInt32;
         public bool Update(StoredUser user) => collection.Update(user);
+        public bool Delete(string userName) => collection.DeleteMany(x => x.UserName == userName) > 0;
     }
 
     private sealed class TokenRepository(ILiteCollection<StoredToken> collection) : ITokenRepository

@@ -7,4 +7,8 @@ public sealed class StoredUser
     public string UserName { get; set; } = "";
     public string PasswordHash { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>"viewer", "operator" or "admin"; empty (a store from before roles) reads as admin.</summary>
+    public string Role { get; set; } = "";
+    /// <summary>A disabled user authenticates nowhere.</summary>
+    public bool Disabled { get; set; }
 }
