@@ -145,7 +145,12 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
             var document = collection.FindById(SingletonId);
             return document is null
                 ? ApplianceSettings.Default
-                : new ApplianceSettings { HistoryMaxEntries = document.HistoryMaxEntries, HistoryMaxAgeDays = document.HistoryMaxAgeDays };
+                : new ApplianceSettings
+                {
+                    HistoryMaxEntries = document.HistoryMaxEntries,
+                    HistoryMaxAgeDays = document.HistoryMaxAgeDays,
+                    TokenMaxLifetimeDays = document.TokenMaxLifetimeDays ?? ApplianceSettings.Default.TokenMaxLifetimeDays,
+                };
         }
 
         public void Save(ApplianceSettings settings) => collection.Upsert(new SettingsDocument
@@ -153,6 +158,7 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
             Id = SingletonId,
             HistoryMaxEntries = settings.HistoryMaxEntries,
             HistoryMaxAgeDays = settings.HistoryMaxAgeDays,
+            TokenMaxLifetimeDays = settings.TokenMaxLifetimeDays,
         });
     }
 
@@ -161,5 +167,7 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
         public int Id { get; set; }
         public int HistoryMaxEntries { get; set; }
         public int HistoryMaxAgeDays { get; set; }
+        /// <summary>Null in a document written before the setting existed: the default.</summary>
+        public int? TokenMaxLifetimeDays { get; set; }
     }
 }
