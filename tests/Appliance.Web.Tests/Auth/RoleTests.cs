@@ -88,6 +88,30 @@ public sealed class RoleTests : ApiTestBase
     }
 
     [Fact]
+    public async Task Cookie_ViewerReadsButNotAdminPages_DisabledIs401()
+    {
+        await CreateUserAsync("cookie-viewer", "viewer");
+        using var client = Server.CreateClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false });
+        var antiforgery = (await client.GetFromJsonAsync<JsonObject>("/account/antiforgery"))!;
+        using var login = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            [antiforgery["formFieldName"]!.GetValue<string>()] = antiforgery["token"]!.GetValue<string>(),
+            ["username"] = "cookie-viewer",
+            ["password"] = Password,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/status")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+        await AssertForbiddenAsync(await client.GetAsync("/api/audit"), "requiredRole", "admin");
+        await AssertForbiddenAsync(await client.GetAsync("/audit"), "requiredRole", "admin");
+        await AssertForbiddenAsync(await client.GetAsync("/vhids/new"), "requiredRole", "operator");
+
+        await PutUserAsync("cookie-viewer", new { disabled = true }, HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/status")).StatusCode);
+    }
+
+    [Fact]
     public async Task Users_CreateListConflictAndBadInput()
     {
         using var created = await Client.PostAsJsonAsync("/api/users", new { username = "olga", password = Password, role = "operator" });
