@@ -53,6 +53,10 @@ public static class ApiDocumentation
             });
             o.AddOperationTransformer((operation, context, _) =>
             {
+                if (RequiredRole(context.Description.ActionDescriptor.EndpointMetadata) is { } role)
+                {
+                    operation.Description = $"Requires the {role.Name()} role (token scope `{role.ScopeName()}`).";
+                }
                 // Either scheme; an anonymous operation says so with an empty list.
                 operation.Security = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any()
                     ? []
@@ -174,6 +178,15 @@ public static class ApiDocumentation
             },
         };
     }
+
+    /// <summary>The highest role among the endpoint's policies (<see cref="AppliancePolicies"/>); null when anonymous.</summary>
+    private static ApplianceRole? RequiredRole(IList<object> metadata) =>
+        metadata.OfType<IAllowAnonymous>().Any()
+            ? null
+            : Enum.GetValues<ApplianceRole>()
+                .Where(r => metadata.OfType<IAuthorizeData>().Any(a => a.Policy == AppliancePolicies.For(r)))
+                .Select(r => (ApplianceRole?)r)
+                .Max();
 
     private static void RemoveAllowAnonymous(EndpointBuilder endpoint)
     {

@@ -129,6 +129,19 @@ public sealed class RouteRoleTests : IAsyncLifetime
         Assert.True(gone.Count == 0, "in the table but not mapped: " + string.Join(", ", gone));
     }
 
+    [Fact]
+    public async Task OpenApi_EachOperation_SaysItsRole()
+    {
+        using var client = await _host.CreateAuthenticatedClientAsync();
+        var document = (await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>(client, "/openapi/v1.json"))!;
+        string? Description(string path, string method) => document["paths"]![path]![method]!["description"]?.GetValue<string>();
+
+        Assert.Equal("Requires the operator role (token scope `operate`).", Description("/api/vhids", "post"));
+        Assert.Equal("Requires the viewer role (token scope `read`).", Description("/api/status", "get"));
+        Assert.Equal("Requires the admin role (token scope `admin`).", Description("/api/users/{username}", "put"));
+        Assert.Null(Description("/healthz", "get"));
+    }
+
     /// <summary>The endpoint's role: anonymous, or the highest of the role policies it requires; null when it names neither.</summary>
     private static string? RoleOf(Endpoint endpoint)
     {
