@@ -112,6 +112,21 @@ public sealed class RoleTests : ApiTestBase
     }
 
     [Fact]
+    public async Task StoredUserWithoutRole_FromAnOlderVersion_IsAdmin()
+    {
+        await CreateUserAsync("legacy", "viewer");
+        var store = Server.Services.GetRequiredService<Appliance.Web.Storage.IApplianceStore>();
+        var legacy = store.Users.Find("legacy")!;
+        legacy.Role = "";
+        store.Users.Update(legacy);
+
+        using var client = Bearer(await TokenAsync("legacy", Password));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/audit")).StatusCode);
+        var users = (await Client.GetFromJsonAsync<JsonArray>("/api/users"))!;
+        Assert.Equal("admin", users.Single(u => u!["userName"]!.GetValue<string>() == "legacy")!["role"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Users_CreateListConflictAndBadInput()
     {
         using var created = await Client.PostAsJsonAsync("/api/users", new { username = "olga", password = Password, role = "operator" });
