@@ -1,6 +1,6 @@
-using Appliance.Web.Auth;
 using System.Security.Claims;
 using Appliance.Engine.Import;
+using Appliance.Web.Auth;
 using Appliance.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 

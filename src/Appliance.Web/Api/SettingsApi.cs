@@ -1,5 +1,5 @@
-using Appliance.Web.Auth;
 using System.Security.Claims;
+using Appliance.Web.Auth;
 using Appliance.Web.Services;
 using Appliance.Web.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
