@@ -14,8 +14,7 @@ namespace Appliance.Web.Api;
 /// Every operation gets its operationId and summary from <see cref="Describe"/>; the problem-details
 /// responses follow from the route itself, here and not per route: 401 where a login is required, 400
 /// where a body is read, 404 where the path has a parameter, 429 where the login rate limit applies.
-/// 403 where a login is required: today every logged-in user may call every route, but clients generated now must
-/// already handle a role or token scope that does not allow the call.
+/// 403 where a login is required: a role or token scope below the route's (problem details with requiredRole or requiredScope).
 /// /metrics is served by OpenTelemetry's exporter (not a route handler), so its operation is written here by hand.
 /// </summary>
 public static class ApiDocumentation
@@ -54,6 +53,10 @@ public static class ApiDocumentation
             });
             o.AddOperationTransformer((operation, context, _) =>
             {
+                if (RequiredRole(context.Description.ActionDescriptor.EndpointMetadata) is { } role)
+                {
+                    operation.Description = $"Requires the {role.Name()} role (token scope `{role.ScopeName()}`).";
+                }
                 // Either scheme; an anonymous operation says so with an empty list.
                 operation.Security = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any()
                     ? []
@@ -68,7 +71,7 @@ public static class ApiDocumentation
 
     public static IEndpointRouteBuilder MapApiDocumentation(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapOpenApi();
+        endpoints.MapOpenApi().RequireAuthorization(AppliancePolicies.Viewer);
         // The assets are served from the package; nothing is fetched from Scalar's servers.
         endpoints.MapScalarApiReference(ReferencePath, o => o
             .WithTitle("Appliance API")
@@ -80,6 +83,7 @@ public static class ApiDocumentation
             .DisableAgent()
             .DisableMcp())
             // Scalar lets its script and icon through anonymously; here everything under the reference needs the login.
+            .RequireAuthorization(AppliancePolicies.Viewer)
             .Finally(RemoveAllowAnonymous);
         return endpoints;
     }
@@ -174,6 +178,15 @@ public static class ApiDocumentation
             },
         };
     }
+
+    /// <summary>The highest role among the endpoint's policies (<see cref="AppliancePolicies"/>); null when anonymous.</summary>
+    private static ApplianceRole? RequiredRole(IList<object> metadata) =>
+        metadata.OfType<IAllowAnonymous>().Any()
+            ? null
+            : Enum.GetValues<ApplianceRole>()
+                .Where(r => metadata.OfType<IAuthorizeData>().Any(a => a.Policy == AppliancePolicies.For(r)))
+                .Select(r => (ApplianceRole?)r)
+                .Max();
 
     private static void RemoveAllowAnonymous(EndpointBuilder endpoint)
     {

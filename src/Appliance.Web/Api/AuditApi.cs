@@ -1,3 +1,4 @@
+using Appliance.Web.Auth;
 using Appliance.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -8,7 +9,7 @@ public static class AuditApi
 {
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/audit", Query).WithTags("Audit")
+        endpoints.MapGet("/api/audit", Query).WithTags("Audit").RequireAuthorization(AppliancePolicies.Admin)
             .Describe("getAudit", "Configuration changes, newest first");
         return endpoints;
     }

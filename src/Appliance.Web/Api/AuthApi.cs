@@ -10,13 +10,13 @@ using Microsoft.Extensions.Options;
 
 namespace Appliance.Web.Api;
 
-public sealed record TokenRequest(string? Username, string? Password)
+public sealed record TokenRequest(string? Username, string? Password, string? Scope = null)
 {
     /// <summary>The secret shows as ***.</summary>
     public override string ToString() => Redaction.Print(this);
 }
 
-public sealed record TokenResponse(string Token, DateTimeOffset ExpiresAt)
+public sealed record TokenResponse(string Token, DateTimeOffset ExpiresAt, string Scope)
 {
     /// <summary>The secret shows as ***.</summary>
     public override string ToString() => Redaction.Print(this);
@@ -50,20 +50,33 @@ public static class AuthApi
         var account = endpoints.MapGroup("/account").ExcludeFromDescription();
         account.MapGet("/antiforgery", GetAntiforgeryToken).AllowAnonymous();
         account.MapPost("/login", Login).AllowAnonymous().RequireRateLimiting(AuthSchemes.LoginRateLimit);
-        account.MapPost("/logout", Logout);
+        account.MapPost("/logout", Logout).RequireAuthorization(AppliancePolicies.Viewer);
         return endpoints;
     }
 
-    public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueToken(
-        TokenRequest request, LoginGuard guard, TokenService tokens, IOptions<ApplianceOptions> options, HttpContext context)
+    /// <summary>A token for a username and password, with the scope asked for (default: the user's role), never above the role.</summary>
+    public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> IssueToken(
+        TokenRequest request, LoginGuard guard, UserService users, TokenService tokens, IOptions<ApplianceOptions> options, HttpContext context)
     {
+        var errors = new Services.ValidationErrors();
+        var asked = TokenService.ParseScope(request.Scope, errors);
+        if (!errors.IsEmpty)
+        {
+            return ApiResults.Invalid(errors.ToDictionary());
+        }
         var login = await guard.CheckAsync(request.Username, request.Password, ClientAddress(context), "api", context.RequestAborted).ConfigureAwait(false);
-        if (login.Result != LoginResult.Ok)
+        if (login.Result != LoginResult.Ok || users.FindEnabled(request.Username) is not { } user)
         {
             return LoginRefused(login, context);
         }
-        var issued = tokens.Issue(request.Username!, LoginTokenName, options.Value.TokenLifetime);
-        return TypedResults.Ok(new TokenResponse(issued.Token, issued.ExpiresAt));
+        var role = ApplianceRoles.RoleOf(user);
+        var scope = asked ?? role;
+        if (TokenService.AboveRight(scope, new ClaimsPrincipal(), role) is { } forbidden)
+        {
+            return forbidden.ToResult("scope");
+        }
+        var issued = tokens.Issue(user.UserName, LoginTokenName, options.Value.TokenLifetime, scope);
+        return TypedResults.Ok(new TokenResponse(issued.Token, issued.ExpiresAt, issued.Scope));
     }
 
     /// <summary>For a plain HTML login page: the antiforgery cookie plus the form field to post back.</summary>
@@ -75,11 +88,11 @@ public static class AuthApi
 
     /// <summary>Form post (username, password, returnUrl): sets the cookie and redirects; failure returns to /login?error=1.</summary>
     public static async Task<RedirectHttpResult> Login(
-        [FromForm] string? username, [FromForm] string? password, [FromForm] string? returnUrl, HttpContext context, LoginGuard guard, SessionRevoker sessions)
+        [FromForm] string? username, [FromForm] string? password, [FromForm] string? returnUrl, HttpContext context, LoginGuard guard, UserService users, SessionRevoker sessions)
     {
         var target = IsLocalUrl(returnUrl) ? returnUrl! : "/";
         var login = await guard.CheckAsync(username, password, ClientAddress(context), "dashboard", context.RequestAborted).ConfigureAwait(false);
-        if (login.Result != LoginResult.Ok)
+        if (login.Result != LoginResult.Ok || users.FindEnabled(username) is not { } user)
         {
             var error = login.Result switch
             {
@@ -89,8 +102,7 @@ public static class AuthApi
             };
             return TypedResults.LocalRedirect($"/login?error={error}&returnUrl=" + Uri.EscapeDataString(target));
         }
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, username!), .. sessions.LoginClaims(username!)], AuthSchemes.Cookie);
-        await context.SignInAsync(AuthSchemes.Cookie, new ClaimsPrincipal(identity)).ConfigureAwait(false);
+        await context.SignInAsync(AuthSchemes.Cookie, CookieIdentity.Create(user, sessions.LoginClaims(user.UserName))).ConfigureAwait(false);
         return TypedResults.LocalRedirect(target);
     }
 
@@ -100,10 +112,10 @@ public static class AuthApi
         return TypedResults.LocalRedirect("/login");
     }
 
-    /// <summary>401, or 429 (account backoff) / 503 (password checks busy) with Retry-After.</summary>
+    /// <summary>401 (also for a user disabled meanwhile), or 429 (account backoff) / 503 (password checks busy) with Retry-After.</summary>
     private static ProblemHttpResult LoginRefused(LoginOutcome login, HttpContext context)
     {
-        if (login.Result == LoginResult.Invalid)
+        if (login.Result is LoginResult.Invalid or LoginResult.Ok)
         {
             return TypedResults.Problem(title: "Invalid username or password.", statusCode: StatusCodes.Status401Unauthorized);
         }

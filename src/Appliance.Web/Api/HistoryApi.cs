@@ -1,3 +1,4 @@
+using Appliance.Web.Auth;
 using Appliance.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -8,7 +9,7 @@ public static class HistoryApi
 {
     public static IEndpointRouteBuilder MapHistoryApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/history", Query).WithTags("History")
+        endpoints.MapGet("/api/history", Query).WithTags("History").RequireAuthorization(AppliancePolicies.Viewer)
             .Describe("getHistory", "State transitions and demotions, newest first");
         return endpoints;
     }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Appliance.Engine.Import;
+using Appliance.Web.Auth;
 using Appliance.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -21,7 +22,7 @@ public static class ImportApi
 
     public static IEndpointRouteBuilder MapImportApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/import", Import).WithTags("Import")
+        endpoints.MapPost("/api/import", Import).WithTags("Import").RequireAuthorization(AppliancePolicies.Operator)
             .Describe("importUcarpConfig", "Import a ucarp configuration and apply it live");
         return endpoints;
     }

@@ -1,4 +1,5 @@
 using Appliance.Engine.Scripts;
+using Appliance.Web.Auth;
 using Appliance.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,7 +15,7 @@ public static class ScriptApi
     public static IEndpointRouteBuilder MapScriptApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/scripts", List).WithTags("Scripts")
-            .RequireAuthorization() // role: admin
+            .RequireAuthorization(AppliancePolicies.Admin)
             .Describe("listScripts", "The scripts up/down scripts and command checks may name");
         return endpoints;
     }

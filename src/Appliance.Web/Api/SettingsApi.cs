@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Appliance.Web.Auth;
 using Appliance.Web.Services;
 using Appliance.Web.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,7 +11,7 @@ public static class SettingsApi
 {
     public static IEndpointRouteBuilder MapSettingsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/settings").WithTags("Settings");
+        var group = endpoints.MapGroup("/api/settings").WithTags("Settings").RequireAuthorization(AppliancePolicies.Admin);
         group.MapGet("/", Get).Describe("getSettings", "Runtime settings");
         group.MapPut("/", Update).Describe("updateSettings", "Replace the runtime settings");
         return endpoints;

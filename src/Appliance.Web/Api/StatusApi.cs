@@ -1,3 +1,4 @@
+using Appliance.Web.Auth;
 using Appliance.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -8,7 +9,7 @@ public static class StatusApi
 {
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/status", GetAll).WithTags("Status")
+        endpoints.MapGet("/api/status", GetAll).WithTags("Status").RequireAuthorization(AppliancePolicies.Viewer)
             .Describe("getStatus", "Live state of every VHID");
         return endpoints;
     }

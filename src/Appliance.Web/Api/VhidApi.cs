@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Appliance.Web.Auth;
 using Appliance.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -9,14 +10,15 @@ public static class VhidApi
 {
     public static IEndpointRouteBuilder MapVhidApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/vhids").WithTags("VHIDs");
-        group.MapGet("/", List).Describe("listVhids", "Configured VHIDs");
-        group.MapGet("/{id:int}", Get).Describe("getVhid", "One VHID");
-        group.MapPost("/", Create).Describe("createVhid", "Create a VHID and apply it live");
-        group.MapPut("/{id:int}", Update).Describe("updateVhid", "Replace a VHID and apply it live");
-        group.MapDelete("/{id:int}", Delete).Describe("deleteVhid", "Delete a VHID (it bows out first)");
-        group.MapPost("/{id:int}/maintenance", EnterMaintenance).Describe("enterMaintenance", "Enter persistent maintenance: hand the VIP to a peer");
-        group.MapDelete("/{id:int}/maintenance", LeaveMaintenance).Describe("leaveMaintenance", "Leave persistent maintenance");
+        var reads = endpoints.MapGroup("/api/vhids").WithTags("VHIDs").RequireAuthorization(AppliancePolicies.Viewer);
+        reads.MapGet("/", List).Describe("listVhids", "Configured VHIDs");
+        reads.MapGet("/{id:int}", Get).Describe("getVhid", "One VHID");
+        var changes = endpoints.MapGroup("/api/vhids").WithTags("VHIDs").RequireAuthorization(AppliancePolicies.Operator);
+        changes.MapPost("/", Create).Describe("createVhid", "Create a VHID and apply it live");
+        changes.MapPut("/{id:int}", Update).Describe("updateVhid", "Replace a VHID and apply it live");
+        changes.MapDelete("/{id:int}", Delete).Describe("deleteVhid", "Delete a VHID (it bows out first)");
+        changes.MapPost("/{id:int}/maintenance", EnterMaintenance).Describe("enterMaintenance", "Enter persistent maintenance: hand the VIP to a peer");
+        changes.MapDelete("/{id:int}/maintenance", LeaveMaintenance).Describe("leaveMaintenance", "Leave persistent maintenance");
         return endpoints;
     }
 

@@ -40,7 +40,7 @@ public sealed class AdminBootstrapper(UserService users, IConfiguration configur
         }
         // The file first: if it cannot be written, no user exists whose password nobody knows.
         var path = generated ? initial.Write(password!) : null;
-        var result = users.Create(UserService.AdminUserName, password, actor: "system");
+        var result = users.Create(UserService.AdminUserName, password, actor: "system", role: ApplianceRoles.Admin);
         if (result.Status != ServiceStatus.Ok)
         {
             throw new InvalidOperationException("Could not create the admin user: " + string.Join("; ", result.Errors.SelectMany(e => e.Value)));

@@ -11,8 +11,8 @@ namespace Appliance.Web.Auth;
 public static class AuthServiceCollectionExtensions
 {
     /// <summary>
-    /// Bearer tokens and the dashboard cookie behind one policy scheme; every endpoint requires an
-    /// authenticated user unless it says AllowAnonymous (/healthz, the login endpoints); login attempts
+    /// Bearer tokens and the dashboard cookie behind one policy scheme; every endpoint requires a role
+    /// (<see cref="AppliancePolicies"/>) unless it says AllowAnonymous (/healthz, the login endpoints); login attempts
     /// are rate-limited per client address.
     /// </summary>
     public static IServiceCollection AddApplianceAuth(this IServiceCollection services)
@@ -36,13 +36,16 @@ public static class AuthServiceCollectionExtensions
                 o.SlidingExpiration = true;
                 o.Events.OnRedirectToLogin = context => RejectOrRedirect(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => RejectOrRedirect(context, StatusCodes.Status403Forbidden);
-                o.Events.OnValidatePrincipal = ValidateSessionAsync;
+                o.Events.OnValidatePrincipal = CookieIdentity.ValidateAsync;
             });
         services.AddOptions<CookieAuthenticationOptions>(AuthSchemes.Cookie)
             .Configure<IOptions<ApplianceOptions>>((cookie, appliance) => cookie.ExpireTimeSpan = appliance.Value.CookieLifetime);
 
+        // Every endpoint names its role (RouteRoleTests); the fallback only catches one that forgot.
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(AuthSchemes.Combined).RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(AuthSchemes.Combined).RequireAuthenticatedUser().Build())
+            .AddAppliancePolicies();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RoleForbiddenHandler>();
 
         services.AddAntiforgery(o => o.Cookie.Name = "appliance.antiforgery");
 
@@ -72,17 +75,6 @@ public static class AuthServiceCollectionExtensions
         services.AddSingleton<InitialAdminPassword>();
         services.AddSingleton<LoginGuard>();
         services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, SessionAuthenticationStateProvider>();
-    }
-
-    /// <summary>Every cookie request: a stale security stamp or a login older than the absolute lifetime is signed out at once.</summary>
-    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
-    {
-        if (context.Principal is { } principal && context.HttpContext.RequestServices.GetRequiredService<SessionRevoker>().IsValid(principal))
-        {
-            return;
-        }
-        context.RejectPrincipal();
-        await context.HttpContext.SignOutAsync(AuthSchemes.Cookie).ConfigureAwait(false);
     }
 
     /// <summary>API clients and the hub get a status code; browsers on pages (and the API reference) get the login redirect.</summary>

@@ -24,14 +24,21 @@ public sealed class TokenAuthenticationHandler(
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
-        var stored = tokens.Validate(token);
-        if (stored is null)
+        // The user's role is read now, not when the token was made: a demoted user's old token loses rights.
+        if (tokens.Authenticate(token) is not { } found)
         {
             return Task.FromResult(AuthenticateResult.Fail("Invalid or expired token."));
         }
+        var (stored, user, right) = found;
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, stored.UserName), new Claim(TokenIdClaim, stored.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))],
-            Scheme.Name);
+            [
+                new Claim(ClaimTypes.Name, stored.UserName),
+                new Claim(TokenIdClaim, stored.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new Claim(ApplianceRoles.RoleClaim, right.Name()),
+                new Claim(ApplianceRoles.ScopeClaim, ApplianceRoles.ScopeOf(stored).ScopeName()),
+                new Claim(RoleForbiddenHandler.UserRoleClaim, ApplianceRoles.RoleOf(user).Name()),
+            ],
+            Scheme.Name, ClaimTypes.Name, ApplianceRoles.RoleClaim);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
     }
 

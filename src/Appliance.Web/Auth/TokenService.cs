@@ -1,87 +1,163 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Appliance.Engine.Diagnostics;
+using Appliance.Web.Api;
 using Appliance.Web.Services;
 using Appliance.Web.Storage;
 
 namespace Appliance.Web.Auth;
 
-public sealed record IssuedToken(int Id, string Token, DateTimeOffset ExpiresAt)
+public sealed record IssuedToken(int Id, string Token, DateTimeOffset ExpiresAt, string Scope)
 {
     /// <summary>The secret shows as ***.</summary>
     public override string ToString() => Redaction.Print(this);
 }
 
-public sealed record TokenDto(int Id, string Name, string UserName, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
+/// <summary>A token as listed: never the token itself. <see cref="UserName"/> is its owner.</summary>
+public sealed record TokenDto(int Id, string Name, string UserName, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, string Scope);
+
+/// <summary>A request for a token: issued, or bad fields (400), or a scope above the caller's right (403).</summary>
+public sealed record TokenOutcome(IssuedToken? Issued, IReadOnlyDictionary<string, string[]> Errors, MissingRight? Forbidden);
+
+public enum RevokeOutcome
+{
+    Revoked,
+    NotFound,
+    Forbidden,
+}
 
 /// <summary>
 /// API tokens: 32 random bytes shown once; only their SHA-256 is stored, so a stolen database
-/// holds no usable token. Named, with an expiry, listable and revocable.
+/// holds no usable token. Named, scoped (read/operate/admin, never above the creator's right), with an
+/// expiry capped by the tokenMaxLifetimeDays setting; they belong to their creator, who lists and revokes them (admin: all).
 /// </summary>
 public sealed class TokenService(IApplianceStore store, TimeProvider timeProvider, AuditService audit)
 {
     public const string Prefix = "apl_";
 
-    public IssuedToken Issue(string userName, string name, TimeSpan lifetime)
+    /// <summary>The scope named, or null when none is named (the caller's right) or the name is unknown (a "scope" error).</summary>
+    public static ApplianceRole? ParseScope(string? scope, ValidationErrors errors)
+    {
+        if (scope is null)
+        {
+            return null;
+        }
+        if (ApplianceRoles.TryParseScope(scope, out var asked))
+        {
+            return asked;
+        }
+        errors.Add("scope", $"scope must be one of {string.Join(", ", ApplianceRoles.ScopeNames)} (was '{scope}').");
+        return null;
+    }
+
+    /// <summary>What a 403 says when <paramref name="asked"/> is above the caller's right; null when it is not.</summary>
+    public static MissingRight? AboveRight(ApplianceRole asked, ClaimsPrincipal caller, ApplianceRole right) =>
+        asked > right ? RoleForbiddenHandler.Describe(caller, asked) : null;
+
+    /// <summary>Issues a token without checks (the login endpoint, after the password and scope were checked).</summary>
+    public IssuedToken Issue(string userName, string name, TimeSpan lifetime, ApplianceRole scope)
     {
         var token = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var now = timeProvider.GetUtcNow();
+        var maxLifetime = TimeSpan.FromDays(store.Settings.Get().TokenMaxLifetimeDays);
         var stored = new StoredToken
         {
             Name = name,
             UserName = userName,
             Hash = Hash(token),
             CreatedAt = now,
-            ExpiresAt = now + lifetime,
+            ExpiresAt = now + (lifetime < maxLifetime ? lifetime : maxLifetime),
+            Scope = scope.ScopeName(),
         };
         stored.Id = store.Tokens.Insert(stored);
-        return new IssuedToken(stored.Id, token, stored.ExpiresAt);
+        return new IssuedToken(stored.Id, token, stored.ExpiresAt, stored.Scope);
     }
 
-    /// <summary>Creates a named token for automation (the dashboard's token page).</summary>
-    public ServiceResult<IssuedToken> Create(string userName, string? name, int? expiresInDays)
+    /// <summary>Creates a named token for the caller (POST /api/tokens, the dashboard's token page).</summary>
+    public TokenOutcome Create(ClaimsPrincipal caller, string? name, int? expiresInDays, string? scope)
     {
+        var userName = caller.Actor();
         var errors = new ValidationErrors();
         if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
         {
             errors.Add("name", "The name is required (at most 100 characters).");
         }
-        if (expiresInDays is not (>= 1 and <= 3650))
+        var maxDays = store.Settings.Get().TokenMaxLifetimeDays;
+        if (expiresInDays is not { } days || days < 1 || days > maxDays)
         {
-            errors.Add("expiresInDays", "expiresInDays must be between 1 and 3650.");
+            errors.Add("expiresInDays", $"expiresInDays must be between 1 and {maxDays} (the tokenMaxLifetimeDays setting).");
         }
+        var right = ApplianceRoles.RoleOf(caller) ?? ApplianceRole.Viewer;
+        var resolved = ParseScope(scope, errors) ?? right;
         if (!errors.IsEmpty)
         {
-            return ServiceResult<IssuedToken>.Invalid(errors.ToDictionary());
+            return new TokenOutcome(null, errors.ToDictionary(), null);
         }
-        var issued = Issue(userName, name!.Trim(), TimeSpan.FromDays(expiresInDays!.Value));
-        audit.Record(userName, "token.create", name.Trim(), [$"expiresAt: {issued.ExpiresAt:O}"]);
-        return ServiceResult<IssuedToken>.Ok(issued);
+        if (AboveRight(resolved, caller, right) is { } forbidden)
+        {
+            return new TokenOutcome(null, errors.ToDictionary(), forbidden);
+        }
+        var issued = Issue(userName, name!.Trim(), TimeSpan.FromDays(expiresInDays!.Value), resolved);
+        audit.Record(userName, "token.create", name.Trim(), [$"expiresAt: {issued.ExpiresAt:O}", $"scope: {issued.Scope}"]);
+        return new TokenOutcome(issued, errors.ToDictionary(), null);
     }
 
-    /// <summary>The token's record when it exists and has not expired.</summary>
-    public StoredToken? Validate(string token)
+    /// <summary>
+    /// The token's record and its user when the token exists, has not expired and its user exists and is enabled;
+    /// with the token's effective right: the lower of the user's current role and the token's scope.
+    /// </summary>
+    public (StoredToken Token, StoredUser User, ApplianceRole Right)? Authenticate(string token)
     {
         if (!token.StartsWith(Prefix, StringComparison.Ordinal) || token.Length > 100)
         {
             return null;
         }
         var stored = store.Tokens.FindByHash(Hash(token));
-        return stored is not null && stored.ExpiresAt > timeProvider.GetUtcNow() ? stored : null;
+        if (stored is null || stored.ExpiresAt <= timeProvider.GetUtcNow())
+        {
+            return null;
+        }
+        var user = store.Users.Find(stored.UserName);
+        if (user is null || user.Disabled)
+        {
+            return null;
+        }
+        return (stored, user, ApplianceRoles.Min(ApplianceRoles.RoleOf(user), ApplianceRoles.ScopeOf(stored)));
     }
 
-    public IReadOnlyList<TokenDto> List() =>
-        store.Tokens.GetAll().Select(t => new TokenDto(t.Id, t.Name, t.UserName, t.CreatedAt, t.ExpiresAt)).ToList();
+    /// <summary>The token's record when it authenticates (see <see cref="Authenticate"/>).</summary>
+    public StoredToken? Validate(string token) => Authenticate(token)?.Token;
 
-    public bool Revoke(int id, string actor)
+    /// <summary>The caller's own tokens; an admin sees everyone's.</summary>
+    public IReadOnlyList<TokenDto> List(ClaimsPrincipal caller)
+    {
+        var all = caller.IsAtLeast(ApplianceRole.Admin);
+        var owner = caller.Actor();
+        return store.Tokens.GetAll()
+            .Where(t => all || t.UserName == owner)
+            .Select(t => new TokenDto(t.Id, t.Name, t.UserName, t.CreatedAt, t.ExpiresAt, ApplianceRoles.ScopeOf(t).ScopeName()))
+            .ToList();
+    }
+
+    /// <summary>Revokes one of the caller's tokens; an admin may revoke anyone's.</summary>
+    public RevokeOutcome Revoke(int id, ClaimsPrincipal caller)
     {
         var token = store.Tokens.GetAll().FirstOrDefault(t => t.Id == id);
-        if (token is null || !store.Tokens.Delete(id))
+        if (token is null)
         {
-            return false;
+            return RevokeOutcome.NotFound;
         }
-        audit.Record(actor, "token.revoke", token.Name, []);
-        return true;
+        if (token.UserName != caller.Actor() && !caller.IsAtLeast(ApplianceRole.Admin))
+        {
+            return RevokeOutcome.Forbidden;
+        }
+        if (!store.Tokens.Delete(id))
+        {
+            return RevokeOutcome.NotFound;
+        }
+        audit.Record(caller.Actor(), "token.revoke", token.Name, token.UserName == caller.Actor() ? [] : [$"owner: {token.UserName}"]);
+        return RevokeOutcome.Revoked;
     }
 
     public int DeleteExpired() => store.Tokens.DeleteExpired(timeProvider.GetUtcNow());

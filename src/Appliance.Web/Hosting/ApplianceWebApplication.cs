@@ -242,7 +242,7 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
     {
         // Created now, so the instruments exist before the first scrape.
         app.Services.GetRequiredService<ApplianceMetrics>();
-        app.MapPrometheusScrapingEndpoint(ApiDocumentation.MetricsPath).RequireAuthorization();
+        app.MapPrometheusScrapingEndpoint(ApiDocumentation.MetricsPath).RequireAuthorization(Auth.AppliancePolicies.Viewer);
     }
 
     /// <summary>The data-protection keys (unencrypted XML) are as private as the database: 0700.</summary>
@@ -305,7 +305,7 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
     {
         // CSS and the framework script are public (the login page needs them); every page requires a login.
         app.MapStaticAssets().Add(endpoint => endpoint.Metadata.Add(new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute()));
-        app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode().RequireAuthorization(Auth.AppliancePolicies.Viewer);
     }
 
     // ---- end of the dashboard block ----

@@ -1,3 +1,4 @@
+using Appliance.Web.Auth;
 using Appliance.Web.Services;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -8,7 +9,7 @@ namespace Appliance.Web.Hubs;
 /// /hubs/state: pushes every transition and status change to every authenticated connection without
 /// the client asking. Clients may call <see cref="GetStatus"/> once to fill their view on connect.
 /// </summary>
-[Authorize]
+[Authorize(Policy = AppliancePolicies.Viewer)]
 public sealed class StateHub(StatusFeed feed, Auth.HubConnectionRegistry connections) : Hub<IStateClient>
 {
     public const string Path = "/hubs/state";

@@ -5,6 +5,8 @@ public enum ServiceStatus
     Ok,
     NotFound,
     Invalid,
+    /// <summary>The input is well-formed but clashes with what is stored (a user that exists, the last admin).</summary>
+    Conflict,
 }
 
 /// <summary>
@@ -27,4 +29,5 @@ public sealed class ServiceResult<T>
     public static ServiceResult<T> Ok(T value) => new(ServiceStatus.Ok, value, null);
     public static ServiceResult<T> NotFound() => new(ServiceStatus.NotFound, default, null);
     public static ServiceResult<T> Invalid(IReadOnlyDictionary<string, string[]> errors) => new(ServiceStatus.Invalid, default, errors);
+    public static ServiceResult<T> Conflict(IReadOnlyDictionary<string, string[]> errors) => new(ServiceStatus.Conflict, default, errors);
 }

@@ -18,6 +18,10 @@ public sealed class SettingsService(IApplianceStore store, AuditService audit)
         {
             errors.Add("historyMaxAgeDays", $"historyMaxAgeDays must be between 1 and 36500 (was {settings.HistoryMaxAgeDays}).");
         }
+        if (settings.TokenMaxLifetimeDays is < 1 or > 3650)
+        {
+            errors.Add("tokenMaxLifetimeDays", $"tokenMaxLifetimeDays must be between 1 and 3650 (was {settings.TokenMaxLifetimeDays}).");
+        }
         if (!errors.IsEmpty)
         {
             return ServiceResult<ApplianceSettings>.Invalid(errors.ToDictionary());
@@ -32,6 +36,10 @@ public sealed class SettingsService(IApplianceStore store, AuditService audit)
         if (before.HistoryMaxAgeDays != settings.HistoryMaxAgeDays)
         {
             changes.Add($"historyMaxAgeDays: {before.HistoryMaxAgeDays} -> {settings.HistoryMaxAgeDays}");
+        }
+        if (before.TokenMaxLifetimeDays != settings.TokenMaxLifetimeDays)
+        {
+            changes.Add($"tokenMaxLifetimeDays: {before.TokenMaxLifetimeDays} -> {settings.TokenMaxLifetimeDays}");
         }
         if (changes.Count > 0)
         {

@@ -10,4 +10,7 @@ public sealed record ApplianceSettings
 
     /// <summary>History older than this many days is trimmed.</summary>
     public int HistoryMaxAgeDays { get; init; } = 90;
+
+    /// <summary>No API token may be created to live longer than this many days.</summary>
+    public int TokenMaxLifetimeDays { get; init; } = 365;
 }

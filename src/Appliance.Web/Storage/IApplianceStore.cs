@@ -48,6 +48,7 @@ public interface IUserRepository
     IReadOnlyList<StoredUser> GetAll();
     int Insert(StoredUser user);
     bool Update(StoredUser user);
+    bool Delete(string userName);
 }
 
 public interface ITokenRepository

@@ -224,6 +224,7 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
         public IReadOnlyList<StoredUser> GetAll() => collection.Query().OrderBy(x => x.Id).ToList();
         public int Insert(StoredUser user) => collection.Insert(user).AsInt32;
         public bool Update(StoredUser user) => collection.Update(user);
+        public bool Delete(string userName) => collection.DeleteMany(x => x.UserName == userName) > 0;
     }
 
     private sealed class TokenRepository(ILiteCollection<StoredToken> collection) : ITokenRepository
@@ -244,7 +245,12 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
             var document = collection.FindById(SingletonId);
             return document is null
                 ? ApplianceSettings.Default
-                : new ApplianceSettings { HistoryMaxEntries = document.HistoryMaxEntries, HistoryMaxAgeDays = document.HistoryMaxAgeDays };
+                : new ApplianceSettings
+                {
+                    HistoryMaxEntries = document.HistoryMaxEntries,
+                    HistoryMaxAgeDays = document.HistoryMaxAgeDays,
+                    TokenMaxLifetimeDays = document.TokenMaxLifetimeDays ?? ApplianceSettings.Default.TokenMaxLifetimeDays,
+                };
         }
 
         public void Save(ApplianceSettings settings) => collection.Upsert(new SettingsDocument
@@ -252,6 +258,7 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
             Id = SingletonId,
             HistoryMaxEntries = settings.HistoryMaxEntries,
             HistoryMaxAgeDays = settings.HistoryMaxAgeDays,
+            TokenMaxLifetimeDays = settings.TokenMaxLifetimeDays,
         });
     }
 
@@ -260,5 +267,7 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
         public int Id { get; set; }
         public int HistoryMaxEntries { get; set; }
         public int HistoryMaxAgeDays { get; set; }
+        /// <summary>Null in a document written before the setting existed: the default.</summary>
+        public int? TokenMaxLifetimeDays { get; set; }
     }
 }

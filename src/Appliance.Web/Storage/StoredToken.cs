@@ -10,4 +10,6 @@ public sealed class StoredToken
     public string Hash { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
+    /// <summary>"read", "operate" or "admin"; empty (a store from before scopes) reads as admin, capped by the user's role.</summary>
+    public string Scope { get; set; } = "";
 }

@@ -11,4 +11,8 @@ public sealed class StoredUser
     public string SecurityStamp { get; set; } = "";
     /// <summary>Still the generated first password: the dashboard sends every page to /password until changed.</summary>
     public bool MustChangePassword { get; set; }
+    /// <summary>"viewer", "operator" or "admin"; empty (a store from before roles) reads as admin.</summary>
+    public string Role { get; set; } = "";
+    /// <summary>A disabled user authenticates nowhere.</summary>
+    public bool Disabled { get; set; }
 }

@@ -64,7 +64,7 @@ public sealed class SessionTests
         await using var host = await TestHost.StartAsync();
         using var admin = await host.CreateAuthenticatedClientAsync();
         using var created = await admin.PostAsJsonAsync("/api/users", new { username = "ops", password = "ops-password-1", role = "admin" });
-        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         using var ops = await CookieLogin.LoginAsync(host, "ops", "ops-password-1");
 
         using var change = await admin.PostAsJsonAsync("/api/account/password", new { currentPassword = TestHost.AdminPassword, newPassword = NewPassword });

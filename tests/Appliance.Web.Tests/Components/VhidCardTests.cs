@@ -41,8 +41,9 @@ public sealed class VhidCardTests : BunitContext
     private static CheckStatusDto Check(string name, bool healthy, int failures = 0, string? reason = null) =>
         new(name, "http", "http://127.0.0.1/", healthy, healthy ? "GET returned 200" : "GET returned 503", Now - TimeSpan.FromSeconds(4), healthy ? 3 : 0, failures, reason);
 
-    private IRenderedComponent<VhidCard> RenderCard(VhidStatusDto status, bool busy = false, Action<bool>? onMaintenance = null) =>
+    private IRenderedComponent<VhidCard> RenderCard(VhidStatusDto status, bool busy = false, Action<bool>? onMaintenance = null, bool canChange = true) =>
         Render<VhidCard>(p => p
+            .Add(c => c.CanChange, canChange)
             .Add(c => c.Status, status)
             .Add(c => c.PrefixLength, 24)
             .Add(c => c.Now, Now)

@@ -1,4 +1,5 @@
 using Appliance.Web.Api;
+using Appliance.Web.Auth;
 using Appliance.Web.Services;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -19,6 +20,7 @@ public sealed partial class Board
     private List<TransitionDto> _timeline = [];
     private readonly HashSet<string> _busy = new(StringComparer.Ordinal);
     private string? _error;
+    private bool _canChange;
 
     [Inject]
     private StatusFeed Status { get; set; } = default!;
@@ -31,6 +33,10 @@ public sealed partial class Board
 
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    /// <summary>Viewers get the board read-only: no Add/Edit, no maintenance switch.</summary>
+    protected override async Task OnParametersSetAsync() =>
+        _canChange = (await AuthenticationState).User.IsAtLeast(ApplianceRole.Operator);
 
     protected override void Load()
     {
@@ -80,6 +86,11 @@ public sealed partial class Board
         try
         {
             var user = (await AuthenticationState).User;
+            if (!user.IsAtLeast(ApplianceRole.Operator))
+            {
+                _error = "Maintenance requires the operator role.";
+                return;
+            }
             var result = await Vhids.SetMaintenanceAsync(id, enabled, user.Actor(), CancellationToken.None);
             _error = result.Status == ServiceStatus.Ok ? null : $"{status.Key} is no longer configured.";
             _statuses = [.. Status.Snapshot()];

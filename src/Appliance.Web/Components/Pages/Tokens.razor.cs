@@ -6,13 +6,14 @@ using Microsoft.AspNetCore.Components.Forms;
 
 namespace Appliance.Web.Components.Pages;
 
-/// <summary>API tokens: create (the token is shown once), list, revoke. Rules live in <see cref="TokenService"/>.</summary>
+/// <summary>API tokens: create with a scope (the token is shown once), list and revoke one's own (an admin: everyone's). Rules live in <see cref="TokenService"/>.</summary>
 public sealed partial class Tokens
 {
     private readonly TokenForm _request = new();
     private EditContext _editContext = default!;
     private ValidationMessageStore _messages = default!;
     private IReadOnlyList<TokenDto> _tokens = [];
+    private System.Security.Claims.ClaimsPrincipal _user = new();
     private IssuedToken? _issued;
     private string _issuedName = "";
     private int? _confirmRevoke;
@@ -26,21 +27,30 @@ public sealed partial class Tokens
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
-    protected override void OnInitialized()
+    /// <summary>The scopes this user may give a token: up to their own role.</summary>
+    private IEnumerable<string> Scopes =>
+        Enum.GetValues<ApplianceRole>().Where(r => _user.IsAtLeast(r)).Select(r => r.ScopeName());
+
+    protected override async Task OnInitializedAsync()
     {
         _editContext = new EditContext(_request);
         _messages = new ValidationMessageStore(_editContext);
+        _user = (await AuthenticationState).User;
+        _request.Scope = ApplianceRoles.RoleOf(_user)?.ScopeName() ?? ApplianceRoles.ReadScope;
         Load();
     }
 
-    private void Load() => _tokens = [.. TokenService.List().OrderByDescending(t => t.CreatedAt)];
+    private void Load() => _tokens = [.. TokenService.List(_user).OrderByDescending(t => t.CreatedAt)];
 
-    private async Task CreateAsync()
+    private void Create()
     {
-        var actor = (await AuthenticationState).User.Actor();
-        var result = TokenService.Create(actor, _request.Name, _request.ExpiresInDays);
+        var result = TokenService.Create(_user, _request.Name, _request.ExpiresInDays, _request.Scope);
         _messages.Clear();
-        if (result.Value is { } issued)
+        if (result.Forbidden is { } forbidden)
+        {
+            _messages.Add(_editContext.Field(nameof(TokenForm.Scope)), forbidden.Title);
+        }
+        if (result.Issued is { } issued)
         {
             _issued = issued;
             _issuedName = _request.Name!.Trim();
@@ -51,17 +61,22 @@ public sealed partial class Tokens
             _issued = null;
             foreach (var (key, messages) in result.Errors)
             {
-                _messages.Add(_editContext.Field(key == "name" ? nameof(TokenForm.Name) : nameof(TokenForm.ExpiresInDays)), messages);
+                var field = key switch
+                {
+                    "name" => nameof(TokenForm.Name),
+                    "scope" => nameof(TokenForm.Scope),
+                    _ => nameof(TokenForm.ExpiresInDays),
+                };
+                _messages.Add(_editContext.Field(field), messages);
             }
         }
         _editContext.NotifyValidationStateChanged();
         Load();
     }
 
-    private async Task Revoke(int id)
+    private void Revoke(int id)
     {
-        var actor = (await AuthenticationState).User.Actor();
-        TokenService.Revoke(id, actor);
+        TokenService.Revoke(id, _user);
         _confirmRevoke = null;
         if (_issued?.Id == id)
         {
@@ -74,5 +89,6 @@ public sealed partial class Tokens
     {
         public string? Name { get; set; }
         public int? ExpiresInDays { get; set; } = 90;
+        public string? Scope { get; set; }
     }
 }
