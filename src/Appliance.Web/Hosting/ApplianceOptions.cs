@@ -37,6 +37,12 @@ public sealed class ApplianceOptions
     /// <summary>How often the history is trimmed to the retention in the settings.</summary>
     public TimeSpan HistoryTrimInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Allow plain http:// on addresses other than loopback (--allow-http, APPLIANCE_ALLOWHTTP); refused at start otherwise.</summary>
+    public bool AllowHttp { get; set; }
+
+    /// <summary>One's own HTTPS certificate (Appliance:Certificate); unset, https:// URLs use a generated one kept in the data directory.</summary>
+    public CertificateOptions Certificate { get; set; } = new();
+
     /// <summary>What /metrics offers besides the appliance's own names (Appliance:Metrics).</summary>
     public MetricsOptions Metrics { get; set; } = new();
 }

@@ -26,7 +26,8 @@ public static class ImportCommand
             await error.WriteLineAsync($"import: cannot read {file}: {ex.Message}").ConfigureAwait(false);
             return 1;
         }
-        var arguments = new ServeArguments(DataDirectory: dataDirectory);
+        // It never listens: the serve URLs (and their HTTPS certificate or plain-HTTP check) do not apply.
+        var arguments = new ServeArguments("http://127.0.0.1:0", dataDirectory);
         if (!ServeCommand.TryCreate(arguments, error, builder =>
             {
                 // Warnings only: the engine is never started here, nothing is sent.
