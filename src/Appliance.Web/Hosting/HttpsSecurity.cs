@@ -60,12 +60,18 @@ public static class HttpsSecurity
     {
         app.Use((context, next) =>
         {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ApiDocumentation.ReferencePath)
-                ? ReferenceContentSecurityPolicy
-                : ContentSecurityPolicy;
-            headers["Referrer-Policy"] = "no-referrer";
+            // When the answer starts: set, not added, so no later component (static files) leaves a second value.
+            context.Response.OnStarting(static state =>
+            {
+                var context = (HttpContext)state;
+                var headers = context.Response.Headers;
+                headers.XContentTypeOptions = "nosniff";
+                headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ApiDocumentation.ReferencePath)
+                    ? ReferenceContentSecurityPolicy
+                    : ContentSecurityPolicy;
+                headers["Referrer-Policy"] = "no-referrer";
+                return Task.CompletedTask;
+            }, context);
             return next(context);
         });
         return app.UseHsts();
