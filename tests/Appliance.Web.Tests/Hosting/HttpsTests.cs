@@ -56,6 +56,11 @@ public sealed class HttpsTests : IDisposable
             var authCookie = Assert.Single(login.Headers.GetValues("Set-Cookie"), c => c.StartsWith(AuthSchemes.CookieName + "=", StringComparison.Ordinal));
             Assert.Contains("; secure", authCookie, StringComparison.OrdinalIgnoreCase);
             Assert.All(cookies.GetAllCookies(), c => Assert.True(c.Secure, c.Name));
+
+            // The dashboard's about page shows what to compare with the browser's certificate view.
+            var about = await client.GetStringAsync("/about");
+            Assert.Contains(fingerprint, about, StringComparison.Ordinal);
+            Assert.Contains(host.BaseAddress.ToString().TrimEnd('/'), about, StringComparison.Ordinal);
         }
 
         await using (var again = await StartHttpsAsync())
@@ -78,6 +83,7 @@ public sealed class HttpsTests : IDisposable
         Assert.All(login.Headers.GetValues("Set-Cookie"), c => Assert.DoesNotContain("; secure", c, StringComparison.OrdinalIgnoreCase));
         Assert.False(File.Exists(Path.Combine(_data.Path, CertificateProvider.FileName)));
         Assert.Null(host.Services.GetRequiredService<ServerCertificate>().Certificate);
+        Assert.Contains("none: plain HTTP", await client.GetStringAsync("/about"), StringComparison.Ordinal);
     }
 
     [Theory]
