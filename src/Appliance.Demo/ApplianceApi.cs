@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Appliance.Lab;
 
@@ -27,41 +25,20 @@ internal sealed class ApplianceApi : IDisposable
     private readonly NetnsSocketFactory _sockets;
     private readonly HttpClient _http;
     private readonly string _password;
-    private readonly string _certificateFile;
+    private readonly PinnedCertificate _certificate;
     private string? _token;
 
     public ApplianceApi(string namespaceName, int port, string adminPassword, string dataDirectory)
     {
         _sockets = new NetnsSocketFactory(namespaceName);
-        _certificateFile = Path.Combine(dataDirectory, "https.pfx");
-        _http = _sockets.CreateHttpClient(TimeSpan.FromSeconds(5), (_, certificate, _, _) =>
-            certificate is not null && Fingerprint is { } pinned && Sha256(certificate.GetRawCertData()) == pinned);
+        _certificate = new PinnedCertificate(Path.Combine(dataDirectory, "https.pfx"));
+        _http = _sockets.CreateHttpClient(TimeSpan.FromSeconds(5), _certificate.Validate);
         _http.BaseAddress = new Uri($"https://127.0.0.1:{port}/");
         _password = adminPassword;
     }
 
-    /// <summary>The SHA-256 fingerprint (colon hex, as openssl and the node's log print it) of the node's generated certificate, once written.</summary>
-    public string? Fingerprint
-    {
-        get
-        {
-            if (field is null && File.Exists(_certificateFile))
-            {
-                try
-                {
-                    using var certificate = X509CertificateLoader.LoadPkcs12FromFile(_certificateFile, password: null, X509KeyStorageFlags.EphemeralKeySet);
-                    field = Sha256(certificate.RawData);
-                }
-                catch (Exception ex) when (ex is IOException or CryptographicException)
-                {
-                    // Being written: the next request reads it again.
-                }
-            }
-            return field;
-        }
-    }
-
-    private static string Sha256(byte[] der) => Convert.ToHexString(SHA256.HashData(der)).Chunk(2).Select(pair => new string(pair)).Aggregate((a, b) => a + ":" + b);
+    /// <summary>The SHA-256 fingerprint of the node's generated certificate, once written.</summary>
+    public string? Fingerprint => _certificate.Fingerprint;
 
     /// <summary>Logs in as admin; false while the appliance is not answering yet.</summary>
     public async Task<bool> TryLoginAsync(CancellationToken cancellationToken)
