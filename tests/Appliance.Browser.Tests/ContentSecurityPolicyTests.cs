@@ -56,7 +56,25 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture browser) : IClassF
             await Expect(page.GetByTestId("about-fingerprint")).ToHaveTextAsync(fingerprint);
             await page.GotoAsync(host.BaseUrl + "/");
             await page.WaitForInteractiveAsync();
+            Assert.Empty(violations);
 
+            // The node goes away: the circuit's reconnect dialog appears, styled from app.css (Blazor's default one
+            // would inject an inline <style>, which the policy blocks).
+            // A short graceful stop: the open circuit is then cut, as a restart or a lost route would.
+            using (var cut = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
+            {
+                try
+                {
+                    await host.App.StopAsync(cut.Token).WaitAsync(DashboardHost.Timeout);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Connections aborted when the token fired: what this step wants.
+                }
+            }
+            var dialog = page.Locator("#components-reconnect-modal");
+            await Expect(dialog).ToBeVisibleAsync();
+            await Expect(dialog).ToContainTextAsync("Connection to the node lost");
             Assert.Empty(violations);
         }
         finally
