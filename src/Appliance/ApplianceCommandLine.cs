@@ -61,7 +61,11 @@ internal static class ApplianceCommandLine
         var file = new Argument<string>("FILE") { Description = "A ucarp.conf (UCARP_* variables) or /etc/network/interfaces with ucarp-* options" };
         var data = DataOption();
         var command = new Command("import", "Writes the VHIDs of a ucarp configuration into the store (stop serve first).") { file, data };
-        command.SetAction((result, _) => ImportCommand.RunAsync(result.GetValue(file)!, result.GetValue(data), Console.Out, error));
+        command.SetAction((result, _) =>
+        {
+            DataDirectoryLock.RestrictNewFiles();
+            return ImportCommand.RunAsync(result.GetValue(file)!, result.GetValue(data), Console.Out, error);
+        });
         return command;
     }
 

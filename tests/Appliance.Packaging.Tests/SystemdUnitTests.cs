@@ -49,6 +49,9 @@ public sealed class SystemdUnitTests(PublishFixture publish)
         Assert.Equal("yes", One("NoNewPrivileges"));
         Assert.Equal("on-failure", One("Restart"));
         Assert.Equal("appliance", One("StateDirectory"));
+        // The data directory is owner-only; a store that cannot be opened (exit 78) is not restarted in a loop.
+        Assert.Equal("0700", One("StateDirectoryMode"));
+        Assert.Equal("78", One("RestartPreventExitStatus"));
         // Hardening must leave raw sockets, AF_PACKET and rtnetlink usable.
         var families = One("RestrictAddressFamilies").Split(' ');
         Assert.Contains("AF_PACKET", families);

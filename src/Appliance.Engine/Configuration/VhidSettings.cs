@@ -1,3 +1,5 @@
+using Appliance.Engine.Diagnostics;
+
 namespace Appliance.Engine.Configuration;
 
 /// <summary>
@@ -24,4 +26,7 @@ public sealed record VhidSettings
     public bool NoMulticast { get; init; }
     public bool IgnoreInterfaceState { get; init; }
     public bool ManageVip { get; init; }
+
+    /// <summary>The CARP password shows as ***.</summary>
+    public override string ToString() => Redaction.Print(this);
 }

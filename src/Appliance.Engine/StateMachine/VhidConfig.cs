@@ -1,4 +1,5 @@
 using System.Net;
+using Appliance.Engine.Diagnostics;
 
 namespace Appliance.Engine.StateMachine;
 
@@ -33,6 +34,9 @@ public sealed record VhidConfig
     public string? VirtualAddressText { get; init; }
 
     public string Key => $"{Interface}/{Vhid}";
+
+    /// <summary>The CARP password shows as ***.</summary>
+    public override string ToString() => Redaction.Print(this);
 }
 
 public static class CarpDefaults

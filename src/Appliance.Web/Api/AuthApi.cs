@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Appliance.Engine.Diagnostics;
 using Appliance.Web.Auth;
 using Appliance.Web.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
@@ -9,11 +10,23 @@ using Microsoft.Extensions.Options;
 
 namespace Appliance.Web.Api;
 
-public sealed record TokenRequest(string? Username, string? Password);
+public sealed record TokenRequest(string? Username, string? Password)
+{
+    /// <summary>The secret shows as ***.</summary>
+    public override string ToString() => Redaction.Print(this);
+}
 
-public sealed record TokenResponse(string Token, DateTimeOffset ExpiresAt);
+public sealed record TokenResponse(string Token, DateTimeOffset ExpiresAt)
+{
+    /// <summary>The secret shows as ***.</summary>
+    public override string ToString() => Redaction.Print(this);
+}
 
-public sealed record AntiforgeryTokenResponse(string FormFieldName, string? HeaderName, string Token);
+public sealed record AntiforgeryTokenResponse(string FormFieldName, string? HeaderName, string Token)
+{
+    /// <summary>The secret shows as ***.</summary>
+    public override string ToString() => Redaction.Print(this);
+}
 
 /// <summary>
 /// Logging in: POST /api/auth/token (JSON, for automation) and the dashboard's form endpoints
@@ -30,6 +43,8 @@ public static class AuthApi
             .RequireRateLimiting(AuthSchemes.LoginRateLimit)
             .WithTags("Auth")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .Describe("issueToken", "Log in: a bearer token for a username and password");
 
         var account = endpoints.MapGroup("/account").ExcludeFromDescription();
@@ -39,12 +54,13 @@ public static class AuthApi
         return endpoints;
     }
 
-    public static Results<Ok<TokenResponse>, ProblemHttpResult> IssueToken(
-        TokenRequest request, UserService users, TokenService tokens, IOptions<ApplianceOptions> options)
+    public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueToken(
+        TokenRequest request, LoginGuard guard, TokenService tokens, IOptions<ApplianceOptions> options, HttpContext context)
     {
-        if (!users.Verify(request.Username, request.Password))
+        var login = await guard.CheckAsync(request.Username, request.Password, ClientAddress(context), "api", context.RequestAborted).ConfigureAwait(false);
+        if (login.Result != LoginResult.Ok)
         {
-            return TypedResults.Problem(title: "Invalid username or password.", statusCode: StatusCodes.Status401Unauthorized);
+            return LoginRefused(login, context);
         }
         var issued = tokens.Issue(request.Username!, LoginTokenName, options.Value.TokenLifetime);
         return TypedResults.Ok(new TokenResponse(issued.Token, issued.ExpiresAt));
@@ -59,14 +75,21 @@ public static class AuthApi
 
     /// <summary>Form post (username, password, returnUrl): sets the cookie and redirects; failure returns to /login?error=1.</summary>
     public static async Task<RedirectHttpResult> Login(
-        [FromForm] string? username, [FromForm] string? password, [FromForm] string? returnUrl, HttpContext context, UserService users)
+        [FromForm] string? username, [FromForm] string? password, [FromForm] string? returnUrl, HttpContext context, LoginGuard guard, SessionRevoker sessions)
     {
         var target = IsLocalUrl(returnUrl) ? returnUrl! : "/";
-        if (!users.Verify(username, password))
+        var login = await guard.CheckAsync(username, password, ClientAddress(context), "dashboard", context.RequestAborted).ConfigureAwait(false);
+        if (login.Result != LoginResult.Ok)
         {
-            return TypedResults.LocalRedirect("/login?error=1&returnUrl=" + Uri.EscapeDataString(target));
+            var error = login.Result switch
+            {
+                LoginResult.Backoff => $"backoff&wait={login.RetryAfterSeconds}",
+                LoginResult.Busy => "busy",
+                _ => "1",
+            };
+            return TypedResults.LocalRedirect($"/login?error={error}&returnUrl=" + Uri.EscapeDataString(target));
         }
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, username!)], AuthSchemes.Cookie);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, username!), .. sessions.LoginClaims(username!)], AuthSchemes.Cookie);
         await context.SignInAsync(AuthSchemes.Cookie, new ClaimsPrincipal(identity)).ConfigureAwait(false);
         return TypedResults.LocalRedirect(target);
     }
@@ -76,6 +99,23 @@ public static class AuthApi
         await context.SignOutAsync(AuthSchemes.Cookie).ConfigureAwait(false);
         return TypedResults.LocalRedirect("/login");
     }
+
+    /// <summary>401, or 429 (account backoff) / 503 (password checks busy) with Retry-After.</summary>
+    private static ProblemHttpResult LoginRefused(LoginOutcome login, HttpContext context)
+    {
+        if (login.Result == LoginResult.Invalid)
+        {
+            return TypedResults.Problem(title: "Invalid username or password.", statusCode: StatusCodes.Status401Unauthorized);
+        }
+        context.Response.Headers.RetryAfter = login.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return login.Result == LoginResult.Backoff
+            ? TypedResults.Problem(title: "Too many failed attempts for this account.", detail: $"Try again in {login.RetryAfterSeconds} s.",
+                statusCode: StatusCodes.Status429TooManyRequests)
+            : TypedResults.Problem(title: "Too many logins at once.", detail: $"Try again in {login.RetryAfterSeconds} s.",
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     /// <summary>Only "/path" (not "//host" or "/\host"): no open redirect.</summary>
     private static bool IsLocalUrl(string? url) =>

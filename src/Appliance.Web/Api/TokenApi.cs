@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Appliance.Engine.Diagnostics;
 using Appliance.Web.Auth;
 using Appliance.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -7,7 +8,11 @@ namespace Appliance.Web.Api;
 
 public sealed record CreateTokenRequest(string? Name, int? ExpiresInDays);
 
-public sealed record CreatedTokenResponse(int Id, string Name, string Token, DateTimeOffset ExpiresAt);
+public sealed record CreatedTokenResponse(int Id, string Name, string Token, DateTimeOffset ExpiresAt)
+{
+    /// <summary>The secret shows as ***.</summary>
+    public override string ToString() => Redaction.Print(this);
+}
 
 /// <summary>/api/tokens: named API tokens (shown once on creation), listable and revocable.</summary>
 public static class TokenApi

@@ -1,13 +1,22 @@
 using System.Security.Claims;
+using Appliance.Engine.Diagnostics;
 using Appliance.Web.Auth;
 using Appliance.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Appliance.Web.Api;
 
-public sealed record CreateUserRequest(string? Username, string? Password);
+public sealed record CreateUserRequest(string? Username, string? Password)
+{
+    /// <summary>The secret shows as ***.</summary>
+    public override string ToString() => Redaction.Print(this);
+}
 
-public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword)
+{
+    /// <summary>The secret shows as ***.</summary>
+    public override string ToString() => Redaction.Print(this);
+}
 
 /// <summary>/api/users and /api/account/password. Passwords go in, never come out.</summary>
 public static class UserApi

@@ -11,10 +11,11 @@ public sealed class AdminPasswordOutput(TextWriter writer)
 }
 
 /// <summary>
-/// On first start (no users), creates "admin" with APPLIANCE_ADMIN_PASSWORD or a generated password
-/// printed once. Later starts change nothing.
+/// On first start (no users), creates "admin" with APPLIANCE_ADMIN_PASSWORD or a generated password written to
+/// DIR/initial-admin-password (0600; only the path is printed, the dashboard asks for a change at the first login).
+/// Later starts change nothing.
 /// </summary>
-public sealed class AdminBootstrapper(UserService users, IConfiguration configuration, AdminPasswordOutput output)
+public sealed class AdminBootstrapper(UserService users, IConfiguration configuration, AdminPasswordOutput output, InitialAdminPassword initial)
 {
     /// <summary>Checks the configured password; the message names the variable. Null when fine.</summary>
     public static string? ValidateConfiguration(IConfiguration configuration)
@@ -37,6 +38,8 @@ public sealed class AdminBootstrapper(UserService users, IConfiguration configur
         {
             password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', 'x').Replace('/', 'y');
         }
+        // The file first: if it cannot be written, no user exists whose password nobody knows.
+        var path = generated ? initial.Write(password!) : null;
         var result = users.Create(UserService.AdminUserName, password, actor: "system");
         if (result.Status != ServiceStatus.Ok)
         {
@@ -44,8 +47,9 @@ public sealed class AdminBootstrapper(UserService users, IConfiguration configur
         }
         if (generated)
         {
-            output.Writer.WriteLine($"Created user '{UserService.AdminUserName}' with generated password: {password}");
-            output.Writer.WriteLine($"It is shown only once. Set {ApplianceOptions.AdminPasswordVariable} before the first start to choose it.");
+            initial.MarkGenerated(UserService.AdminUserName);
+            output.Writer.WriteLine($"Created user '{UserService.AdminUserName}'; its generated password is in {path} (readable by this user only).");
+            output.Writer.WriteLine($"The file is removed once the password is changed. Set {ApplianceOptions.AdminPasswordVariable} before the first start to choose it.");
             output.Writer.Flush();
         }
     }

@@ -20,6 +20,7 @@ public static class AuthServiceCollectionExtensions
         services.AddSingleton<UserService>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<AdminBootstrapper>();
+        AddSessions(services);
 
         services.AddAuthentication(AuthSchemes.Combined)
             .AddPolicyScheme(AuthSchemes.Combined, "Token or cookie", o =>
@@ -35,6 +36,7 @@ public static class AuthServiceCollectionExtensions
                 o.SlidingExpiration = true;
                 o.Events.OnRedirectToLogin = context => RejectOrRedirect(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => RejectOrRedirect(context, StatusCodes.Status403Forbidden);
+                o.Events.OnValidatePrincipal = ValidateSessionAsync;
             });
         services.AddOptions<CookieAuthenticationOptions>(AuthSchemes.Cookie)
             .Configure<IOptions<ApplianceOptions>>((cookie, appliance) => cookie.ExpireTimeSpan = appliance.Value.CookieLifetime);
@@ -60,6 +62,27 @@ public static class AuthServiceCollectionExtensions
             });
         });
         return services;
+    }
+
+    /// <summary>Sessions that end (<see cref="SessionRevoker"/>), login checks (<see cref="LoginGuard"/>), the first admin's password file.</summary>
+    private static void AddSessions(IServiceCollection services)
+    {
+        services.AddSingleton<SessionRevoker>();
+        services.AddSingleton<HubConnectionRegistry>();
+        services.AddSingleton<InitialAdminPassword>();
+        services.AddSingleton<LoginGuard>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, SessionAuthenticationStateProvider>();
+    }
+
+    /// <summary>Every cookie request: a stale security stamp or a login older than the absolute lifetime is signed out at once.</summary>
+    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
+    {
+        if (context.Principal is { } principal && context.HttpContext.RequestServices.GetRequiredService<SessionRevoker>().IsValid(principal))
+        {
+            return;
+        }
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(AuthSchemes.Cookie).ConfigureAwait(false);
     }
 
     /// <summary>API clients and the hub get a status code; browsers on pages (and the API reference) get the login redirect.</summary>

@@ -1,11 +1,16 @@
 using System.Security.Cryptography;
 using System.Text;
+using Appliance.Engine.Diagnostics;
 using Appliance.Web.Services;
 using Appliance.Web.Storage;
 
 namespace Appliance.Web.Auth;
 
-public sealed record IssuedToken(int Id, string Token, DateTimeOffset ExpiresAt);
+public sealed record IssuedToken(int Id, string Token, DateTimeOffset ExpiresAt)
+{
+    /// <summary>The secret shows as ***.</summary>
+    public override string ToString() => Redaction.Print(this);
+}
 
 public sealed record TokenDto(int Id, string Name, string UserName, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
 

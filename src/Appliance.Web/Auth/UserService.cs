@@ -7,7 +7,7 @@ namespace Appliance.Web.Auth;
 public sealed record UserDto(string UserName, DateTimeOffset CreatedAt);
 
 /// <summary>Users and their passwords, hashed with ASP.NET Core Identity's PBKDF2 <see cref="PasswordHasher{TUser}"/>.</summary>
-public sealed class UserService(IApplianceStore store, TimeProvider timeProvider, AuditService audit)
+public sealed class UserService(IApplianceStore store, TimeProvider timeProvider, AuditService audit, SessionRevoker sessions, InitialAdminPassword initialPassword)
 {
     public const string AdminUserName = "admin";
     public const int MinPasswordLength = 8;
@@ -58,7 +58,7 @@ public sealed class UserService(IApplianceStore store, TimeProvider timeProvider
         {
             return ServiceResult<UserDto>.Invalid(errors.ToDictionary());
         }
-        var user = new StoredUser { UserName = userName!, CreatedAt = timeProvider.GetUtcNow() };
+        var user = new StoredUser { UserName = userName!, CreatedAt = timeProvider.GetUtcNow(), SecurityStamp = SessionRevoker.NewStamp() };
         user.PasswordHash = _hasher.HashPassword(user, password!);
         store.Users.Insert(user);
         audit.Record(actor, "user.create", user.UserName, []);
@@ -86,6 +86,8 @@ public sealed class UserService(IApplianceStore store, TimeProvider timeProvider
         user.PasswordHash = _hasher.HashPassword(user, newPassword!);
         store.Users.Update(user);
         audit.Record(userName, "user.password", userName, ["password: changed"]);
+        initialPassword.PasswordChanged(userName);
+        sessions.EndSessions(userName);
         return ServiceResult<UserDto>.Ok(new UserDto(user.UserName, user.CreatedAt));
     }
 

@@ -26,6 +26,9 @@ public sealed class ApplianceOptions
     /// <summary>Lifetime of the dashboard's login cookie (sliding).</summary>
     public TimeSpan CookieLifetime { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>However active, a dashboard login ends this long after it was made (the cookie and its circuits).</summary>
+    public TimeSpan CookieAbsoluteLifetime { get; set; } = TimeSpan.FromHours(12);
+
     /// <summary>Login attempts (token endpoint and login form together) allowed per client address per window.</summary>
     public int LoginPermitLimit { get; set; } = 10;
 

@@ -41,6 +41,10 @@ public sealed class ApplianceOptionsValidator : IValidateOptions<ApplianceOption
         {
             errors.Add($"{prefix}{nameof(options.CookieLifetime)} must be positive (was {options.CookieLifetime}).");
         }
+        if (options.CookieAbsoluteLifetime <= TimeSpan.Zero)
+        {
+            errors.Add($"{prefix}{nameof(options.CookieAbsoluteLifetime)} must be positive (was {options.CookieAbsoluteLifetime}).");
+        }
         if (options.LoginPermitLimit < 1)
         {
             errors.Add($"{prefix}{nameof(options.LoginPermitLimit)} must be at least 1 (was {options.LoginPermitLimit}).");

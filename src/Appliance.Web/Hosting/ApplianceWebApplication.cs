@@ -125,6 +125,8 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         {
             throw new ApplianceConfigurationException(errors);
         }
+        // Before the data plane and the store: a second process on DIR stops here, having changed nothing.
+        var dataDirectory = App.Services.GetRequiredService<DataDirectoryLock>();
         try
         {
             _ = App.Services.GetRequiredService<IDataPlane>();
@@ -137,6 +139,10 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         {
             _ = App.Services.GetRequiredService<IApplianceStore>();
         }
+        catch (StoreOpenException ex)
+        {
+            throw new ApplianceStartupException(ex.Message, ApplianceStartupException.ConfigurationError);
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LiteDB.LiteException)
         {
             var options = App.Services.GetRequiredService<IOptions<ApplianceOptions>>().Value;
@@ -145,6 +151,7 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         // Before the URLs are added (that creates Kestrel, which takes its HTTPS certificate then).
         CertificateProvider.Load(App.Services.GetRequiredService<IOptions<ApplianceOptions>>().Value, App.Services.GetRequiredService<ServerCertificate>(),
             App.Logger, TimeProvider.System);
+        dataDirectory.RestrictModes(App.Logger);
         _initialVhid = InitialVhid.Prepare(App.Configuration, App.Services.GetRequiredService<IApplianceStore>(), App.Services.GetRequiredService<VhidValidator>());
         if (_initialVhid.Errors.Count > 0)
         {
@@ -159,7 +166,9 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         services.AddSingleton<IValidateOptions<ApplianceOptions>, ApplianceOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new LiteDbApplianceStore(Path.GetFullPath(sp.GetRequiredService<IOptions<ApplianceOptions>>().Value.DataDirectory)));
+        services.AddSingleton(sp => DataDirectoryLock.Acquire(
+            sp.GetRequiredService<IOptions<ApplianceOptions>>().Value.DataDirectory, TimeProvider.System));
+        services.AddSingleton(sp => new LiteDbApplianceStore(sp.GetRequiredService<DataDirectoryLock>().Directory));
         services.AddSingleton<IApplianceStore>(sp => sp.GetRequiredService<LiteDbApplianceStore>());
 
         // The engine manages the VIPs itself (netlink + gratuitous ARP). Tests replace IDataPlane.

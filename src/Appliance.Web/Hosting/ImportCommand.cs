@@ -7,7 +7,8 @@ namespace Appliance.Web.Hosting;
 /// `appliance import FILE [--data DIR]`: reads a ucarp.conf (UCARP_* variables) or /etc/network/interfaces
 /// with ucarp-* options and writes its VHIDs into the store through the same validation as the API (audit
 /// "import"). Prints one line per message (`ucarp.conf:4: warning: ...`) and a summary. Exit 1 when nothing
-/// was imported or anything was an error. Run it while `serve` is stopped (the database is opened exclusively).
+/// was imported or anything was an error, or when a `serve` holds the data directory (stop it first); 78 when the
+/// store cannot be opened.
 /// </summary>
 public static class ImportCommand
 {
@@ -28,14 +29,16 @@ public static class ImportCommand
         }
         // It never listens: the serve URLs (and their HTTPS certificate or plain-HTTP check) do not apply.
         var arguments = new ServeArguments("http://127.0.0.1:0", dataDirectory);
-        if (!ServeCommand.TryCreate(arguments, error, builder =>
+        // The same start as serve: the data directory's lock (a running serve refuses the import), modes, the store.
+        var exitCode = ServeCommand.TryCreate(arguments, error, builder =>
             {
                 // Warnings only: the engine is never started here, nothing is sent.
                 builder.Logging.SetMinimumLevel(LogLevel.Warning);
                 configure?.Invoke(builder);
-            }, out var app))
+            }, out var app);
+        if (app is null)
         {
-            return 1;
+            return exitCode;
         }
         await using (app)
         {

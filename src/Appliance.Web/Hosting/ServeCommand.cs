@@ -1,14 +1,19 @@
 namespace Appliance.Web.Hosting;
 
-/// <summary>`appliance serve [--urls URLS] [--data DIR]`: runs the web appliance until stopped. Exit 1 on bad configuration.</summary>
+/// <summary>
+/// `appliance serve [--urls URLS] [--data DIR]`: runs the web appliance until stopped. Exit 1 on bad configuration or
+/// a data directory in use by another process, 78 (EX_CONFIG) when the store cannot be opened; one line each, no trace.
+/// </summary>
 public static class ServeCommand
 {
     public static async Task<int> RunAsync(ServeArguments arguments, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        if (!TryCreate(arguments, error, configure: null, out var app))
+        DataDirectoryLock.RestrictNewFiles();
+        var exitCode = TryCreate(arguments, error, configure: null, out var app);
+        if (app is null)
         {
-            return 1;
+            return exitCode;
         }
         await using (app)
         {
@@ -18,14 +23,17 @@ public static class ServeCommand
         return 0;
     }
 
-    /// <summary>Builds the app; false after printing one line per configuration error (each naming its field).</summary>
-    internal static bool TryCreate(
-        ServeArguments arguments, TextWriter error, Action<WebApplicationBuilder>? configure, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ApplianceWebApplication? app)
+    /// <summary>
+    /// Builds the app, or returns null with the exit code after printing one line per error (each naming its field,
+    /// or the data directory's holder, or the store file and what to do).
+    /// </summary>
+    internal static int TryCreate(ServeArguments arguments, TextWriter error, Action<WebApplicationBuilder>? configure, out ApplianceWebApplication? app)
     {
+        ArgumentNullException.ThrowIfNull(error);
         try
         {
             app = new ApplianceWebApplication(arguments, configure);
-            return true;
+            return 0;
         }
         catch (ApplianceConfigurationException ex)
         {
@@ -34,7 +42,13 @@ public static class ServeCommand
                 error.WriteLine("appliance: invalid configuration: " + message);
             }
             app = null;
-            return false;
+            return 1;
+        }
+        catch (ApplianceStartupException ex)
+        {
+            error.WriteLine("appliance: " + ex.Message);
+            app = null;
+            return ex.ExitCode;
         }
     }
 }

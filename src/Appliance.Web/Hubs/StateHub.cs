@@ -9,9 +9,22 @@ namespace Appliance.Web.Hubs;
 /// the client asking. Clients may call <see cref="GetStatus"/> once to fill their view on connect.
 /// </summary>
 [Authorize]
-public sealed class StateHub(StatusFeed feed) : Hub<IStateClient>
+public sealed class StateHub(StatusFeed feed, Auth.HubConnectionRegistry connections) : Hub<IStateClient>
 {
     public const string Path = "/hubs/state";
+
+    /// <summary>Known per user, so ending the user's sessions closes the connection (<see cref="Auth.SessionRevoker"/>).</summary>
+    public override Task OnConnectedAsync()
+    {
+        connections.Add(Context);
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        connections.Remove(Context);
+        return base.OnDisconnectedAsync(exception);
+    }
 
     public IReadOnlyList<VhidStatusDto> GetStatus() => feed.Snapshot();
 }

@@ -24,29 +24,129 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
             Directory.CreateDirectory(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
         FilePath = Path.Combine(dataDirectory, FileName);
-        _database = new LiteDatabase(new ConnectionString { Filename = FilePath, Connection = ConnectionType.Direct }, CreateMapper());
+        // A file LiteDB cannot read is refused before LiteDB sees it (it would rewrite or extend it): left as it is.
+        if (HeaderProblem(FilePath) is { } problem)
+        {
+            throw new StoreOpenException(FilePath, problem);
+        }
+        // LiteDB writes while it opens (index creation, the header on dispose) even when it then fails: a failed open
+        // puts the files back as they were, bytes and times.
+        var before = OpenSnapshot.Take(FilePath);
+        LiteDatabase? database = null;
+        try
+        {
+            database = new LiteDatabase(new ConnectionString { Filename = FilePath, Connection = ConnectionType.Direct }, CreateMapper());
+            var vhids = database.GetCollection<StoredVhid>("vhids");
+            vhids.EnsureIndex(x => x.Interface);
+            var history = database.GetCollection<StoredTransition>("history");
+            history.EnsureIndex(x => x.Vhid);
+            history.EnsureIndex(x => x.Key);
+            var users = database.GetCollection<StoredUser>("users");
+            users.EnsureIndex(x => x.UserName, unique: true);
+            var tokens = database.GetCollection<StoredToken>("tokens");
+            tokens.EnsureIndex(x => x.Hash, unique: true);
 
-        var vhids = _database.GetCollection<StoredVhid>("vhids");
-        vhids.EnsureIndex(x => x.Interface);
-        var history = _database.GetCollection<StoredTransition>("history");
-        history.EnsureIndex(x => x.Vhid);
-        history.EnsureIndex(x => x.Key);
-        var users = _database.GetCollection<StoredUser>("users");
-        users.EnsureIndex(x => x.UserName, unique: true);
-        var tokens = _database.GetCollection<StoredToken>("tokens");
-        tokens.EnsureIndex(x => x.Hash, unique: true);
-
-        Vhids = new VhidRepository(vhids);
-        History = new HistoryRepository(history);
-        Audit = new AuditRepository(_database.GetCollection<StoredAuditEntry>("audit"));
-        Users = new UserRepository(users);
-        Tokens = new TokenRepository(tokens);
-        Settings = new SettingsRepository(_database.GetCollection<SettingsDocument>("settings"));
+            Vhids = new VhidRepository(vhids);
+            History = new HistoryRepository(history);
+            Audit = new AuditRepository(database.GetCollection<StoredAuditEntry>("audit"));
+            Users = new UserRepository(users);
+            Tokens = new TokenRepository(tokens);
+            Settings = new SettingsRepository(database.GetCollection<SettingsDocument>("settings"));
+        }
+        catch (Exception ex) when (ex is LiteException or InvalidCastException or FormatException or InvalidDataException or ArgumentException)
+        {
+            database?.Dispose();
+            before.Restore();
+            throw new StoreOpenException(FilePath, ex.Message);
+        }
+        _database = database;
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(FilePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
     }
+
+    /// <summary>
+    /// What is wrong with the header page of an existing store, or null when LiteDB 5 can open it (or there is no file
+    /// yet, or it is empty: LiteDB initializes it). Page 0: page type 1 (header) at byte 4, "** This is a LiteDB file **"
+    /// at byte 32, file format 8 at byte 59.
+    /// </summary>
+    internal static string? HeaderProblem(string path)
+    {
+        byte[] header = new byte[HeaderLength];
+        int read;
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (file.Length == 0)
+            {
+                return null;
+            }
+            read = file.ReadAtLeast(header, HeaderLength, throwOnEndOfStream: false);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        if (read < HeaderLength)
+        {
+            return $"not a LiteDB 5 file ({read} bytes, shorter than a header page)";
+        }
+        if (header[0] == 1 && !HasSignature(header))
+        {
+            return "an encrypted LiteDB file (the appliance opens its store without a password)";
+        }
+        if (!HasSignature(header) || header[4] != HeaderPageType)
+        {
+            return "not a LiteDB 5 file (corrupt header page)";
+        }
+        if (header[FileVersionOffset] != FileVersion)
+        {
+            return $"not a LiteDB 5 file (file format {header[FileVersionOffset]}, expected {FileVersion})";
+        }
+        return null;
+
+        static bool HasSignature(byte[] header) =>
+            header.AsSpan(SignatureOffset, Signature.Length).SequenceEqual(Signature);
+    }
+
+    /// <summary>The store and its LiteDB log file (DIR/appliance-log.db) as they were before the open: content and times.</summary>
+    private sealed class OpenSnapshot
+    {
+        private readonly List<(string Path, byte[]? Bytes, DateTime Modified)> _files = [];
+
+        public static OpenSnapshot Take(string filePath)
+        {
+            var snapshot = new OpenSnapshot();
+            var log = Path.Combine(Path.GetDirectoryName(filePath)!, Path.GetFileNameWithoutExtension(filePath) + "-log" + Path.GetExtension(filePath));
+            foreach (var path in new[] { filePath, log })
+            {
+                snapshot._files.Add(File.Exists(path) ? (path, File.ReadAllBytes(path), File.GetLastWriteTimeUtc(path)) : (path, null, default));
+            }
+            return snapshot;
+        }
+
+        public void Restore()
+        {
+            foreach (var (path, bytes, modified) in _files)
+            {
+                if (bytes is null)
+                {
+                    File.Delete(path);
+                    continue;
+                }
+                File.WriteAllBytes(path, bytes);
+                File.SetLastWriteTimeUtc(path, modified);
+            }
+        }
+    }
+
+    private const int HeaderLength = 8192; // one page
+    private const byte HeaderPageType = 1;
+    private const int SignatureOffset = 32;
+    private const int FileVersionOffset = 59;
+    private const byte FileVersion = 8;
+    private static readonly byte[] Signature = "** This is a LiteDB file **"u8.ToArray();
 
     public string FilePath { get; }
     public IVhidRepository Vhids { get; }

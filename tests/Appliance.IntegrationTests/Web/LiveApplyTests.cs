@@ -76,6 +76,35 @@ public sealed class LiveApplyTests
         Assert.Contains("VHIDs are already configured: ignoring", again.Process.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SecondServe_SameDataDirectory_Exits1InUseVipStaysFirstStaysMaster()
+    {
+        using var lab = new NetworkLab();
+        var vip = lab.AllocateAddress();
+        await using var node = await ApplianceNode.StartAsync(lab, "n1", vip, advskew: 0);
+        await node.WaitForStateAsync("MASTER", Timeout);
+        Assert.True(lab.HasAddress(node.Node, vip));
+        var data = Path.Combine(lab.WorkDirectory, "data-n1");
+        var store = Path.Combine(data, "appliance.db");
+        var before = await File.ReadAllBytesAsync(store);
+        var historyBefore = (await node.HistoryAsync()).ToJsonString();
+
+        // Another port, so only the data directory stands in its way.
+        using var second = ApplianceBinary.Start(lab, node.Node, ["serve", "--urls", "http://0.0.0.0:8081", "--data", data],
+            new Dictionary<string, string> { ["APPLIANCE_ADMIN_PASSWORD"] = AdminPassword });
+        Assert.Equal(1, await second.WaitForExitAsync(Timeout));
+
+        Assert.Contains($"appliance: data directory {data} is in use by process {node.Process.Pid}", second.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", second.Output, StringComparison.Ordinal);
+        Assert.Equal(before, await File.ReadAllBytesAsync(store));
+        // Several advert intervals later the VIP is still on the interface and the first node still MASTER.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.True(lab.HasAddress(node.Node, vip), "the VIP stays on " + node.Node.Name);
+        var status = (await node.Client.GetFromJsonAsync<JsonArray>("/api/status"))!.Single(s => s!["vhid"]!.GetValue<int>() == Vhid)!;
+        Assert.Equal("MASTER", status["state"]!.GetValue<string>());
+        Assert.Equal(historyBefore, (await node.HistoryAsync()).ToJsonString());
+    }
+
     private static bool Is(JsonNode? entry, string from, string to, string cause) =>
         entry!["from"]!.GetValue<string>() == from && entry["to"]!.GetValue<string>() == to && entry["cause"]!.GetValue<string>() == cause;
 

@@ -1,30 +1,82 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
+using System.Net.Http.Headers;
+using Appliance.Web.Auth;
+using Appliance.Web.Services;
 using Appliance.Web.Hosting;
 using Appliance.Web.Tests.Infrastructure;
 
 namespace Appliance.Web.Tests.Auth;
 
 /// <summary>Runs sequentially (one class) because one test sets the process environment variable.</summary>
-public sealed partial class AdminBootstrapTests
+public sealed class AdminBootstrapTests
 {
     [Fact]
-    public async Task FirstStart_NoAdminPassword_GeneratesAndPrintsItOnce()
+    public async Task FirstStart_NoAdminPassword_WritesItToA0600FileAndPrintsOnlyThePath()
     {
         using var data = new TempDirectory();
+        var file = Path.Combine(data.Path, InitialAdminPassword.FileName);
         string password;
         await using (var first = await TestHost.StartAsync(new TestHostOptions { DataDirectory = data.Path, AdminPassword = null }))
         {
-            var match = GeneratedPassword().Match(first.AdminOutput.ToString());
-            Assert.True(match.Success, first.AdminOutput.ToString());
-            password = match.Groups[1].Value;
+            var output = first.AdminOutput.ToString();
+            Assert.Contains(file, output, StringComparison.Ordinal);
+            password = (await File.ReadAllTextAsync(file)).Trim();
+            Assert.True(password.Length >= 16, password);
+            Assert.DoesNotContain(password, output, StringComparison.Ordinal);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            }
             Assert.False(string.IsNullOrEmpty(await first.GetTokenAsync("admin", password)));
         }
 
         await using var second = await TestHost.StartAsync(new TestHostOptions { DataDirectory = data.Path, AdminPassword = null });
         Assert.Equal("", second.AdminOutput.ToString());
-        Assert.False(string.IsNullOrEmpty(await second.GetTokenAsync("admin", password)));
+        Assert.True(File.Exists(file));
+        using var client = second.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await second.GetTokenAsync("admin", password));
+        using var change = await client.PostAsJsonAsync("/api/account/password", new { currentPassword = password, newPassword = "chosen-by-the-admin" });
+        Assert.Equal(HttpStatusCode.NoContent, change.StatusCode);
+        Assert.False(File.Exists(file));
+        Assert.False(second.Services.GetRequiredService<InitialAdminPassword>().MustChange("admin"));
+    }
+
+    [Fact]
+    public async Task Dashboard_GeneratedPassword_SendsEveryPageToPasswordUntilChanged()
+    {
+        await using var host = await TestHost.StartAsync(new TestHostOptions { AdminPassword = null });
+        var file = Path.Combine(host.DataDirectory, InitialAdminPassword.FileName);
+        var password = (await File.ReadAllTextAsync(file)).Trim();
+        using var browser = await CookieLogin.LoginAsync(host, "admin", password);
+
+        foreach (var page in new[] { "/", "/history", "/tokens" })
+        {
+            using var response = await browser.GetAsync(page);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Equal("/password", response.Headers.Location!.AbsolutePath);
+        }
+        var form = await browser.GetStringAsync("/password");
+        Assert.Contains("data-testid=\"must-change\"", form, StringComparison.Ordinal);
+        Assert.Contains("name=\"newPassword\"", form, StringComparison.Ordinal);
+
+        // The dashboard's own change path (the service the page calls) removes the file too; then the board shows.
+        var users = host.Services.GetRequiredService<UserService>();
+        Assert.Equal(ServiceStatus.Ok, users.ChangePassword("admin", password, "chosen-by-the-admin").Status);
+        Assert.False(File.Exists(file));
+        using var again = await CookieLogin.LoginAsync(host, "admin", "chosen-by-the-admin");
+        using var board = await again.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, board.StatusCode);
+    }
+
+    [Fact]
+    public async Task FirstStart_ChosenPassword_NoFileAndNoChangeAsked()
+    {
+        await using var host = await TestHost.StartAsync();
+        Assert.False(File.Exists(Path.Combine(host.DataDirectory, InitialAdminPassword.FileName)));
+        using var browser = await CookieLogin.LoginAsync(host);
+        using var board = await browser.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, board.StatusCode);
     }
 
     [Fact]
@@ -67,6 +119,4 @@ public sealed partial class AdminBootstrapTests
         }
     }
 
-    [GeneratedRegex("generated password: (\\S+)")]
-    private static partial Regex GeneratedPassword();
 }

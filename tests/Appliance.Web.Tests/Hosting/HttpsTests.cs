@@ -150,7 +150,7 @@ public sealed class HttpsTests : IDisposable
     {
         using var error = new StringWriter();
 
-        Assert.False(ServeCommand.TryCreate(new ServeArguments(url, _data.Path), error, Fakes, out _));
+        Assert.Equal(1, ServeCommand.TryCreate(new ServeArguments(url, _data.Path), error, Fakes, out _));
 
         var https = "https://" + url["http://".Length..];
         Assert.Equal(
@@ -170,7 +170,7 @@ public sealed class HttpsTests : IDisposable
         using var error = new StringWriter();
         var arguments = new ServeArguments("http://0.0.0.0:8080", _data.Path, AllowHttp: how == "flag");
 
-        Assert.True(ServeCommand.TryCreate(arguments, error, builder =>
+        Assert.True(0 == ServeCommand.TryCreate(arguments, error, builder =>
         {
             Fakes(builder);
             if (how != "flag")
@@ -180,7 +180,7 @@ public sealed class HttpsTests : IDisposable
         }, out var app), error.ToString());
 
         // Not started: binding 0.0.0.0 would listen beyond loopback.
-        using (app.App)
+        using (app!.App)
         {
             Assert.Equal(["http://0.0.0.0:8080"], app.App.Urls);
         }
@@ -195,9 +195,9 @@ public sealed class HttpsTests : IDisposable
     {
         using var error = new StringWriter();
 
-        Assert.True(ServeCommand.TryCreate(new ServeArguments(urls, _data.Path), error, Fakes, out var app), error.ToString());
+        Assert.True(0 == ServeCommand.TryCreate(new ServeArguments(urls, _data.Path), error, Fakes, out var app), error.ToString());
 
-        using (app.App)
+        using (app!.App)
         {
             Assert.Equal(urls.Split(';'), app.App.Urls);
         }
@@ -208,7 +208,7 @@ public sealed class HttpsTests : IDisposable
     {
         using var error = new StringWriter();
 
-        Assert.False(ServeCommand.TryCreate(new ServeArguments("http://0.0.0.0:8080", _data.Path), error, builder =>
+        Assert.Equal(1, ServeCommand.TryCreate(new ServeArguments("http://0.0.0.0:8080", _data.Path), error, builder =>
         {
             Fakes(builder);
             builder.Configuration[EnvironmentSettings.AllowHttpKey] = "maybe";
