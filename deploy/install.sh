@@ -92,6 +92,8 @@ if [ -d /run/systemd/system ]; then
   else
     echo "install.sh: installed; start it with: systemctl enable --now appliance.service"
   fi
+  # The unit listens on https://0.0.0.0:8443 with a generated certificate: compare its fingerprint in the browser.
+  echo "install.sh: dashboard at https://$(hostname):8443/ (self-signed; fingerprint: journalctl -u appliance | grep fingerprint)"
 elif [ "$start" -eq 1 ]; then
   echo "install.sh: systemd is not running on this host; cannot --start" >&2
   exit 1

@@ -1,13 +1,23 @@
 #!/bin/bash
 # Docker health check of the appliance without curl: an HTTP/1.0 GET through bash's /dev/tcp.
-#   healthcheck.sh /healthz                    path on the first of $APPLIANCE_URLS (else $ASPNETCORE_URLS)
+#   healthcheck.sh /healthz                    path on the first http:// URL of $APPLIANCE_URLS (else $ASPNETCORE_URLS)
 #   healthcheck.sh http://127.0.0.1:8080/healthz
-# Exit 0 on a 200 answer, 1 otherwise. Plain http only: keep one http:// listener (loopback is enough).
+# Exit 0 on a 200 answer, 1 otherwise. Plain http only: keep one http:// listener on loopback beside the https:// ones
+# (serve refuses plain HTTP on other addresses).
 set -u
 target="${1:-/healthz}"
 if [[ "$target" == /* ]]; then
-  base="${APPLIANCE_URLS:-${ASPNETCORE_URLS:-http://127.0.0.1:8080}}"
-  base="${base%%;*}"
+  urls="${APPLIANCE_URLS:-${ASPNETCORE_URLS:-http://127.0.0.1:8080}}"
+  base=""
+  IFS=';' read -r -a listeners <<< "$urls"
+  for url in "${listeners[@]}"; do
+    url="${url#"${url%%[![:space:]]*}"}"
+    if [[ "$url" == http://* ]]; then base="$url"; break; fi
+  done
+  if [[ -z "$base" ]]; then
+    echo "healthcheck: no http:// URL in $urls (add http://127.0.0.1:8080)" >&2
+    exit 1
+  fi
   target="${base%/}${target}"
 fi
 if [[ "$target" != http://* ]]; then

@@ -45,7 +45,9 @@ internal static class WebLoad
 
         var data = Path.Combine(lab.WorkDirectory, "serve-data");
         var api = new Uri($"http://{node1.Address}:8080");
-        var serve = lab.Start(node1, applianceExe, ["serve", "--urls", api.ToString().TrimEnd('/'), "--data", data],
+        // Plain HTTP on purpose (--allow-http): the bench measures CARP timing under API load, and TLS handshakes and
+        // record encryption in the loader would change what that load costs compared with earlier runs.
+        var serve = lab.Start(node1, applianceExe, ["serve", "--urls", api.ToString().TrimEnd('/'), "--allow-http", "--data", data],
             new Dictionary<string, string> { ["APPLIANCE_ADMIN_PASSWORD"] = AdminPassword });
         using var sockets = new NetnsSocketFactory(loader.Namespace);
         using var http = CreateKeepAliveClient(sockets);

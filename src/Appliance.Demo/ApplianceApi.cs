@@ -15,8 +15,9 @@ internal sealed record Transition(long Id, DateTimeOffset At, int Vhid, string F
 internal sealed record CreatedVhid(int Id, int Vhid, string Vip, double MasterDownMs);
 
 /// <summary>
-/// A REST client for one node's `appliance serve`, connecting to 127.0.0.1:8080 inside the node's
-/// namespace (the node's loopback: nothing leaves the lab).
+/// A REST client for one node's `appliance serve`, connecting to https://127.0.0.1:8080 inside the node's
+/// namespace (the node's loopback: nothing leaves the lab). It trusts exactly the certificate that node generated
+/// (DIR/https.pfx, pinned by its SHA-256 fingerprint), no other.
 /// </summary>
 internal sealed class ApplianceApi : IDisposable
 {
@@ -24,15 +25,20 @@ internal sealed class ApplianceApi : IDisposable
     private readonly NetnsSocketFactory _sockets;
     private readonly HttpClient _http;
     private readonly string _password;
+    private readonly PinnedCertificate _certificate;
     private string? _token;
 
-    public ApplianceApi(string namespaceName, int port, string adminPassword)
+    public ApplianceApi(string namespaceName, int port, string adminPassword, string dataDirectory)
     {
         _sockets = new NetnsSocketFactory(namespaceName);
-        _http = _sockets.CreateHttpClient(TimeSpan.FromSeconds(5));
-        _http.BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        _certificate = new PinnedCertificate(Path.Combine(dataDirectory, "https.pfx"));
+        _http = _sockets.CreateHttpClient(TimeSpan.FromSeconds(5), _certificate.Validate);
+        _http.BaseAddress = new Uri($"https://127.0.0.1:{port}/");
         _password = adminPassword;
     }
+
+    /// <summary>The SHA-256 fingerprint of the node's generated certificate, once written.</summary>
+    public string? Fingerprint => _certificate.Fingerprint;
 
     /// <summary>Logs in as admin; false while the appliance is not answering yet.</summary>
     public async Task<bool> TryLoginAsync(CancellationToken cancellationToken)

@@ -84,7 +84,8 @@ internal sealed class DemoLab : IAsyncDisposable
                 await node.WaitForApacheAsync(TimeSpan.FromSeconds(15), cancellationToken);
                 await node.Api.LoginAsync(TimeSpan.FromSeconds(60), () => "Output: " + node.Appliance?.Output, cancellationToken);
                 console.WriteLine($"demo: {node.Name}: apache2 pid {node.Apache!.Pid} serving \"{node.Name}\" on port {DemoNode.ApachePort}, "
-                    + $"appliance pid {node.Appliance!.Pid} on port {DemoNode.AppliancePort}, data {node.DataDirectory}");
+                    + $"appliance pid {node.Appliance!.Pid} on https port {DemoNode.AppliancePort}, data {node.DataDirectory}, "
+                    + $"certificate SHA-256 {node.Api.Fingerprint}");
             }
             return demo;
         }

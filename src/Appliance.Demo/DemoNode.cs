@@ -5,7 +5,7 @@ namespace Appliance.Demo;
 
 /// <summary>
 /// One node of the demo: a lab namespace running real Apache 2 on port 80 and its own
-/// `appliance serve` (its own LiteDB file) on port 8080, both started with the lab so that
+/// `appliance serve` (its own LiteDB file, its generated HTTPS certificate) on https port 8080, both started with the lab so that
 /// disposing the lab kills them.
 /// </summary>
 internal sealed class DemoNode : IDisposable
@@ -26,7 +26,7 @@ internal sealed class DemoNode : IDisposable
         DataDirectory = Path.Combine(Directory, "data");
         System.IO.Directory.CreateDirectory(DataDirectory);
         _apacheConfig = ApacheSite.Write(Path.Combine(Directory, "apache"), node.Name, ApachePort);
-        Api = new ApplianceApi(node.Namespace, AppliancePort, adminPassword);
+        Api = new ApplianceApi(node.Namespace, AppliancePort, adminPassword, DataDirectory);
     }
 
     public LabNode Node { get; }
@@ -113,7 +113,7 @@ internal sealed class DemoNode : IDisposable
 
     public void StartAppliance()
     {
-        Appliance = _launcher.Start(_lab, Node, ["serve", "--urls", $"http://0.0.0.0:{AppliancePort}", "--data", DataDirectory]);
+        Appliance = _launcher.Start(_lab, Node, ["serve", "--urls", $"https://0.0.0.0:{AppliancePort}", "--data", DataDirectory]);
         Started.Add(("appliance", Appliance));
     }
 

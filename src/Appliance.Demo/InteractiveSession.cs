@@ -24,7 +24,8 @@ internal sealed class InteractiveSession(DemoLab demo, DemoConsole console)
             {
                 var forwarder = StartForwarder(ref port, node);
                 _forwarders.Add(forwarder);
-                console.WriteLine($"demo: {node.Name} dashboard: http://127.0.0.1:{forwarder.LocalPort}/  (user admin, password {demo.AdminPassword})");
+                console.WriteLine($"demo: {node.Name} dashboard: https://127.0.0.1:{forwarder.LocalPort}/  (user admin, password {demo.AdminPassword}; "
+                    + $"self-signed certificate, SHA-256 {node.Api.Fingerprint})");
                 _cableUp[node] = true;
             }
             console.WriteLine($"demo: the client requests http://{demo.Vip}/ every 10 ms; try it yourself: ip netns exec {demo.Client.Namespace} curl -s http://{demo.Vip}/");

@@ -74,10 +74,12 @@ public sealed class NetnsSocketFactory : IDisposable
     }
 
     /// <summary>An HttpClient whose every connection is made from inside the namespace (one connection per request).</summary>
-    public HttpClient CreateHttpClient(TimeSpan timeout)
+    public HttpClient CreateHttpClient(TimeSpan timeout, System.Net.Security.RemoteCertificateValidationCallback? validateCertificate = null)
     {
         var handler = new SocketsHttpHandler
         {
+            // For https:// (a node's self-signed certificate): the caller pins what it trusts; unset, the system's roots.
+            SslOptions = new System.Net.Security.SslClientAuthenticationOptions { RemoteCertificateValidationCallback = validateCertificate },
             // A fresh connection per request: a failover test must see the VIP's new owner at once,
             // not a kept-alive connection to the old one.
             PooledConnectionLifetime = TimeSpan.Zero,

@@ -45,8 +45,14 @@ internal static class ApplianceCommandLine
             HelpName = "URLS",
         });
         var data = DataOption();
-        var command = new Command("serve", "The web appliance: dashboard, REST API, SignalR hub and the CARP engine (as root).") { urls, data };
-        command.SetAction((result, _) => ServeCommand.RunAsync(new ServeArguments(result.GetValue(urls), result.GetValue(data)), error));
+        var allowHttp = new Option<bool>("--allow-http")
+        {
+            Description = $"Allow plain http:// URLs on addresses other than loopback (refused otherwise; https:// gets a generated certificate) "
+                + $"[without the flag {EnvironmentSettings.AllowHttp}]",
+        };
+        var command = new Command("serve", "The web appliance: dashboard, REST API, SignalR hub and the CARP engine (as root).") { urls, data, allowHttp };
+        command.SetAction((result, _) => ServeCommand.RunAsync(
+            new ServeArguments(result.GetValue(urls), result.GetValue(data), result.GetValue(allowHttp)), error));
         return command;
     }
 

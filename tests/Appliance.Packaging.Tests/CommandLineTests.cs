@@ -17,6 +17,7 @@ public sealed class CommandLineTests(PublishFixture publish)
     [InlineData(new string[] { "-h" }, "appliance [command] [options]", "import <FILE>")]
     [InlineData(new string[] { "serve", "--help" }, "appliance serve [options]", "--urls <URLS>")]
     [InlineData(new string[] { "serve", "-h" }, "appliance serve [options]", "--data <DIR>")]
+    [InlineData(new string[] { "serve", "--help" }, "appliance serve [options]", "--allow-http")]
     [InlineData(new string[] { "import", "--help" }, "appliance import <FILE> [options]", "--data <DIR>")]
     [InlineData(new string[] { "carp", "--help" }, "--interface", "--vhid")]
     public async Task Help_RootAndEveryVerb_OnStdoutExitZero(string[] args, string usage, string mentions)
@@ -65,6 +66,26 @@ public sealed class CommandLineTests(PublishFixture publish)
 
             Assert.True(result.ExitCode == 1, result.Output);
             Assert.Contains("appliance: invalid configuration: urls (--urls, APPLIANCE_URLS, ASPNETCORE_URLS): 'ftp://x'", result.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_PlainHttpOffLoopback_ExitOnePointingToHttps()
+    {
+        var data = Directory.CreateTempSubdirectory("appliance-cli-");
+        try
+        {
+            // Refused before anything binds: nothing listens on 0.0.0.0.
+            var result = await RunAsync("serve", "--urls", "http://0.0.0.0:8080", "--data", data.FullName);
+
+            Assert.True(result.ExitCode == 1, result.Output);
+            Assert.Contains("refusing plain HTTP on http://0.0.0.0:8080: use https://0.0.0.0:8080 (a certificate is generated) or --allow-http", result.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+            Assert.Empty(data.EnumerateFileSystemInfos());
         }
         finally
         {

@@ -28,9 +28,10 @@ public sealed class HealthcheckScriptTests
     }
 
     [Theory]
-    [InlineData(200, 0)]
-    [InlineData(503, 1)]
-    public async Task Healthcheck_PathOnApplianceUrls_ExitCodeFollowsStatus(int status, int exitCode)
+    [InlineData(200, 0, false)]
+    [InlineData(503, 1, false)]
+    [InlineData(200, 0, true)]
+    public async Task Healthcheck_PathOnApplianceUrls_ExitCodeFollowsStatus(int status, int exitCode, bool httpsFirst)
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -39,7 +40,9 @@ public sealed class HealthcheckScriptTests
             var port = ((IPEndPoint)listener.LocalEndpoint).Port;
             var server = AnswerOnceAsync(listener, status);
             // A wildcard first URL is reached on loopback.
-            var env = new Dictionary<string, string> { ["APPLIANCE_URLS"] = $"http://0.0.0.0:{port};http://198.18.0.9:1" };
+            // With HTTPS on the LAN address first (docker/node*.env), the loopback http:// listener is the one checked.
+            var urls = httpsFirst ? $"https://198.18.0.9:1; http://0.0.0.0:{port}" : $"http://0.0.0.0:{port};http://198.18.0.9:1";
+            var env = new Dictionary<string, string> { ["APPLIANCE_URLS"] = urls };
 
             var result = await ExternalProcess.RunAsync("bash", [Repository.PathOf("docker", "healthcheck.sh"), "/healthz"], TestTimeouts.Default, env);
             var request = await server.WaitAsync(TestTimeouts.Default);
@@ -64,6 +67,17 @@ public sealed class HealthcheckScriptTests
         var result = await ExternalProcess.RunAsync("bash", [Repository.PathOf("docker", "healthcheck.sh"), $"http://127.0.0.1:{port}/healthz"], TestTimeouts.Default);
 
         Assert.Equal(1, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task Healthcheck_OnlyHttpsUrls_FailsAskingForALoopbackHttpListener()
+    {
+        var env = new Dictionary<string, string> { ["APPLIANCE_URLS"] = "https://198.18.0.9:8443" };
+
+        var result = await ExternalProcess.RunAsync("bash", [Repository.PathOf("docker", "healthcheck.sh"), "/healthz"], TestTimeouts.Default, env);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("no http:// URL in https://198.18.0.9:8443", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -48,6 +48,12 @@ public sealed class ApplianceOptions
 
     public const string DefaultScriptsDirectory = "/etc/appliance/scripts";
 
+    /// <summary>Allow plain http:// on addresses other than loopback (--allow-http, APPLIANCE_ALLOWHTTP); refused at start otherwise.</summary>
+    public bool AllowHttp { get; set; }
+
+    /// <summary>One's own HTTPS certificate (Appliance:Certificate); unset, https:// URLs use a generated one kept in the data directory.</summary>
+    public CertificateOptions Certificate { get; set; } = new();
+
     /// <summary>What /metrics offers besides the appliance's own names (Appliance:Metrics).</summary>
     public MetricsOptions Metrics { get; set; } = new();
 }

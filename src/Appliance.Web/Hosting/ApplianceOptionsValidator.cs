@@ -22,6 +22,12 @@ public sealed class ApplianceOptionsValidator : IValidateOptions<ApplianceOption
             {
                 errors.Add($"{UrlsField}: '{url}' is not an http:// or https:// URL.");
             }
+            else if (uri.Scheme == "http" && !options.AllowHttp && !IsLoopback(uri))
+            {
+                var https = "https://" + url["http://".Length..];
+                errors.Add($"{UrlsField}: refusing plain HTTP on {url}: use {https} (a certificate is generated) "
+                    + $"or --allow-http ({prefix}{nameof(options.AllowHttp)}, {EnvironmentSettings.AllowHttp}).");
+            }
         }
         if (string.IsNullOrWhiteSpace(options.DataDirectory))
         {
@@ -56,5 +62,14 @@ public sealed class ApplianceOptionsValidator : IValidateOptions<ApplianceOption
             errors.Add($"{prefix}{nameof(options.HistoryTrimInterval)} must be positive (was {options.HistoryTrimInterval}).");
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>localhost or a loopback IP; wildcards (*, +, 0.0.0.0, ::), LAN addresses and other names are not.</summary>
+    public static bool IsLoopback(Uri uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        var host = uri.Host.Trim('[', ']');
+        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
     }
 }

@@ -148,6 +148,9 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
             var options = App.Services.GetRequiredService<IOptions<ApplianceOptions>>().Value;
             throw new ApplianceConfigurationException([$"{ApplianceOptions.SectionName}:{nameof(ApplianceOptions.DataDirectory)} (--data, APPLIANCE_DATA): cannot open the database in '{options.DataDirectory}': {ex.Message}"]);
         }
+        // Before the URLs are added (that creates Kestrel, which takes its HTTPS certificate then).
+        CertificateProvider.Load(App.Services.GetRequiredService<IOptions<ApplianceOptions>>().Value, App.Services.GetRequiredService<ServerCertificate>(),
+            App.Logger, TimeProvider.System);
         dataDirectory.RestrictModes(App.Logger);
         _initialVhid = InitialVhid.Prepare(App.Configuration, App.Services.GetRequiredService<IApplianceStore>(), App.Services.GetRequiredService<VhidValidator>());
         if (_initialVhid.Errors.Count > 0)
@@ -207,6 +210,7 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
                 keys.XmlRepository = new FileSystemXmlRepository(KeyDirectory(options.Value.DataDirectory), loggers));
 
         services.AddApplianceAuth();
+        services.AddHttpsSecurity();
         services.AddProblemDetails();
         services.AddApiDocumentation();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -256,11 +260,13 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
 
     private static void ConfigurePipeline(WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseApiAntiforgery();
         app.UseRateLimiter();
         app.UseAntiforgery();
 

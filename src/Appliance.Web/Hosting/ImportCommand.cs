@@ -27,7 +27,8 @@ public static class ImportCommand
             await error.WriteLineAsync($"import: cannot read {file}: {ex.Message}").ConfigureAwait(false);
             return 1;
         }
-        var arguments = new ServeArguments(DataDirectory: dataDirectory);
+        // It never listens: the serve URLs (and their HTTPS certificate or plain-HTTP check) do not apply.
+        var arguments = new ServeArguments("http://127.0.0.1:0", dataDirectory);
         // The same start as serve: the data directory's lock (a running serve refuses the import), modes, the store.
         var exitCode = ServeCommand.TryCreate(arguments, error, builder =>
             {

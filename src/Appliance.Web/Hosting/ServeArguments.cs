@@ -5,7 +5,7 @@ namespace Appliance.Web.Hosting;
 /// host as ASP.NET Core's command-line configuration (keys <c>urls</c> and <c>data</c>), the source that wins
 /// over the environment (<see cref="EnvironmentSettings"/>) and appsettings.json.
 /// </summary>
-public sealed record ServeArguments(string? Urls = null, string? DataDirectory = null)
+public sealed record ServeArguments(string? Urls = null, string? DataDirectory = null, bool AllowHttp = false)
 {
     /// <summary>The arguments for the command-line configuration provider.</summary>
     public IReadOnlyList<string> ToConfigurationArgs()
@@ -18,6 +18,10 @@ public sealed record ServeArguments(string? Urls = null, string? DataDirectory =
         if (DataDirectory is not null)
         {
             args.AddRange([$"--{EnvironmentSettings.DataKey}", DataDirectory]);
+        }
+        if (AllowHttp)
+        {
+            args.AddRange([$"--{EnvironmentSettings.AllowHttpKey}", "true"]);
         }
         return args;
     }

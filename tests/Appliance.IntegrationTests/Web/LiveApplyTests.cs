@@ -11,7 +11,7 @@ namespace Appliance.IntegrationTests.Web;
 
 /// <summary>
 /// Two `appliance serve` nodes in the namespace lab, each seeded from the APPLIANCE_* variables on its first
-/// start and driven through its own REST API (http://127.0.0.1:8080 inside its namespace).
+/// start and driven through its own REST API (https://127.0.0.1:8080 inside its namespace, its generated certificate pinned).
 /// </summary>
 [Collection(LabCollection.Name)]
 public sealed class LiveApplyTests
@@ -140,10 +140,11 @@ public sealed class LiveApplyTests
                 ["APPLIANCE_ADVSKEW"] = advskew.ToString(CultureInfo.InvariantCulture),
                 ["APPLIANCE_PREEMPT"] = "yes",
             };
-            var process = ApplianceBinary.Start(lab, node, ["serve", "--urls", "http://0.0.0.0:8080", "--data", data], env);
+            var process = ApplianceBinary.Start(lab, node, ["serve", "--urls", "https://0.0.0.0:8080", "--data", data], env);
             var sockets = new NetnsSocketFactory(node.Namespace);
-            var client = sockets.CreateHttpClient(TimeSpan.FromSeconds(5));
-            client.BaseAddress = new Uri("http://127.0.0.1:8080");
+            // HTTPS with the certificate the node generates in its data directory, pinned (nothing else trusted).
+            var client = sockets.CreateHttpClient(TimeSpan.FromSeconds(5), new PinnedCertificate(Path.Combine(data, "https.pfx")).Validate);
+            client.BaseAddress = new Uri("https://127.0.0.1:8080");
             var started = new ApplianceNode(node, process, sockets, client);
             try
             {

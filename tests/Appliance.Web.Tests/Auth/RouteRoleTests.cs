@@ -70,6 +70,8 @@ public sealed class RouteRoleTests : IAsyncLifetime
         ["POST /"] = ApplianceRoles.Viewer,
         ["GET /history"] = ApplianceRoles.Viewer,
         ["POST /history"] = ApplianceRoles.Viewer,
+        ["GET /about"] = ApplianceRoles.Viewer,
+        ["POST /about"] = ApplianceRoles.Viewer,
         ["GET /password"] = ApplianceRoles.Viewer,
         ["POST /password"] = ApplianceRoles.Viewer,
         ["GET /tokens"] = ApplianceRoles.Viewer,

@@ -69,6 +69,18 @@ public sealed class ServeConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void AllowHttp_ApplianceAllowHttpVariable_AllowsPlainHttpOffLoopback()
+    {
+        SetEnvironment(EnvironmentSettings.AllowHttp, "true");
+        // Built, not started: nothing binds 0.0.0.0.
+        Assert.Equal(["http://0.0.0.0:8080"], UrlsOf(new ServeArguments("http://0.0.0.0:8080", _data.Path)));
+
+        SetEnvironment(EnvironmentSettings.AllowHttp, null);
+        var error = Assert.Throws<ApplianceConfigurationException>(() => Create(new ServeArguments("http://0.0.0.0:8080", _data.Path)));
+        Assert.Contains("refusing plain HTTP on http://0.0.0.0:8080", Assert.Single(error.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_ApplianceUrlsAndDataWithoutFlags_ListensAndStoresThere()
     {
         SetEnvironment(EnvironmentSettings.Urls, "http://127.0.0.1:0");
