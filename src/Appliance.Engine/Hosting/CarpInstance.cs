@@ -335,7 +335,8 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
         {
             args.Add(Config.ExtraParameter);
         }
-        _scripts.Enqueue(new ScriptRequest(path, args, onDone is null ? null : _ => onDone()));
+        _scripts.Enqueue(new ScriptRequest(path, args, onDone is null ? null : _ => onDone(),
+            Config.CheckScriptsBeforeRun ? ScriptDirectory.CheckPath : null));
     }
 
     private void PublishStatus() => _publish(new EngineEvent.StatusChanged(Status()));

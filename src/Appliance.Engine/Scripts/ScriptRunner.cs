@@ -6,7 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Appliance.Engine.Scripts;
 
 /// <summary>One up/down script call: ucarp's convention, <c>script &lt;interface&gt; &lt;vip&gt; [xparam]</c>.</summary>
-public sealed record ScriptRequest(string Path, IReadOnlyList<string> Arguments, Action<int?>? Completed = null)
+/// <param name="Refusal">Asked right before the run: a reason not to run the script now (null: run it).</param>
+public sealed record ScriptRequest(string Path, IReadOnlyList<string> Arguments, Action<int?>? Completed = null, Func<string, string?>? Refusal = null)
 {
     /// <summary>ucarp's log text: "Spawning [/etc/vip-up.sh eth0 10.0.0.1]".</summary>
     public string CommandLine => string.Join(' ', Arguments.Prepend(Path));
@@ -58,7 +59,14 @@ public sealed partial class ScriptRunner : IScriptRunner, IAsyncDisposable
             int? exitCode = null;
             try
             {
-                exitCode = await RunOneAsync(request).ConfigureAwait(false);
+                if (request.Refusal?.Invoke(request.Path) is { } reason)
+                {
+                    LogRefused(request.CommandLine, reason);
+                }
+                else
+                {
+                    exitCode = await RunOneAsync(request).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
             {
@@ -136,6 +144,9 @@ public sealed partial class ScriptRunner : IScriptRunner, IAsyncDisposable
 
     [LoggerMessage(EventId = LogEventIds.EngineScripts + 2, Level = LogLevel.Error, Message = "Unable to exec {CommandLine}: {Error}")]
     private partial void LogExecFailed(string commandLine, string error);
+
+    [LoggerMessage(EventId = LogEventIds.EngineScripts + 8, Level = LogLevel.Error, Message = "Not running [{CommandLine}]: {Reason}")]
+    private partial void LogRefused(string commandLine, string reason);
 
     [LoggerMessage(EventId = LogEventIds.EngineScripts + 3, Level = LogLevel.Information, Message = "Script [{CommandLine}] exited with status {ExitCode} after {Milliseconds:F0} ms")]
     private partial void LogFinished(string commandLine, int exitCode, double milliseconds);

@@ -28,6 +28,12 @@ public sealed record VhidConfig
     public string? UpScript { get; init; }
     public string? DownScript { get; init; }
     public string? ExtraParameter { get; init; }
+    /// <summary>
+    /// True for scripts named over HTTP (serve): right before each run the script must still pass the scripts
+    /// directory's rules (<see cref="Scripts.ScriptDirectory.CheckPath"/>), else it is not run. False for
+    /// <c>appliance carp</c>, which runs ucarp's free paths with the admin's own rights.
+    /// </summary>
+    public bool CheckScriptsBeforeRun { get; init; }
     /// <summary>When true the engine adds/removes the VIP itself (netlink) and sends the gratuitous ARP.</summary>
     public bool ManageVip { get; init; }
     /// <summary>The text of --addr as the admin typed it; scripts receive it verbatim, as with ucarp.</summary>

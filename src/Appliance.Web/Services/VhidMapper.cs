@@ -84,6 +84,7 @@ public static class VhidMapper
         UpScript = scripts.ResolveForEngine(v.Key, "upscript", v.UpScript),
         DownScript = scripts.ResolveForEngine(v.Key, "downscript", v.DownScript),
         ExtraParameter = NullIfEmpty(v.XParam),
+        CheckScriptsBeforeRun = true,
         ManageVip = true,
     };
 

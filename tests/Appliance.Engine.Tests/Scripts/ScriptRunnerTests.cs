@@ -44,6 +44,25 @@ public sealed class ScriptRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Enqueue_ScriptMadeGroupWritableAfterItWasSaved_NotRunAndLoggedWithTheReason()
+    {
+        var outFile = Path.Combine(_dir, "ran.txt");
+        var path = Script("up.sh", $"touch '{outFile}'");
+        await using var runner = new ScriptRunner(_log, TimeSpan.FromSeconds(10));
+        // As serve does: the scripts directory's rules, asked right before the run.
+        Assert.Null(ScriptDirectory.CheckPath(path));
+        File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.GroupWrite);
+        var tcs = new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        runner.Enqueue(new ScriptRequest(path, ["veth0", "198.18.0.100"], code => tcs.TrySetResult(code), ScriptDirectory.CheckPath));
+
+        Assert.Null(await tcs.Task.WaitAsync(TestTimeouts.Default));
+        Assert.False(File.Exists(outFile));
+        Assert.Contains(_log.Collector.GetSnapshot(),
+            l => l.Level == LogLevel.Error && l.Message == $"Not running [{path} veth0 198.18.0.100]: writable by group or others");
+    }
+
+    [Fact]
     public async Task Enqueue_TwoArguments_NoThirdArgv()
     {
         var outFile = Path.Combine(_dir, "args2.txt");

@@ -90,7 +90,7 @@ public sealed class LiveApplyTests
         var historyBefore = (await node.HistoryAsync()).ToJsonString();
 
         // Another port, so only the data directory stands in its way.
-        using var second = ApplianceBinary.Start(lab, node.Node, ["serve", "--urls", "http://0.0.0.0:8081", "--data", data],
+        using var second = ApplianceBinary.Start(lab, node.Node, ["serve", "--urls", "https://0.0.0.0:8081", "--data", data],
             new Dictionary<string, string> { ["APPLIANCE_ADMIN_PASSWORD"] = AdminPassword });
         Assert.Equal(1, await second.WaitForExitAsync(Timeout));
 
