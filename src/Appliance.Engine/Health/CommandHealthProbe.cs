@@ -39,9 +39,9 @@ public sealed class CommandHealthProbe : IHealthProbe
             return HealthProbeResult.Failed($"cannot run {check.Target}: {ex.Message}");
         }
         process.StandardInput.Close();
-        // Drain both pipes so a chatty command cannot block on a full pipe.
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        // Drain both pipes so a chatty command cannot block on a full pipe; keep only the first MaxOutputChars of each.
+        var stdout = ReadBoundedAsync(process.StandardOutput);
+        var stderr = ReadBoundedAsync(process.StandardError);
         try
         {
             await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
@@ -65,8 +65,29 @@ public sealed class CommandHealthProbe : IHealthProbe
         {
             return HealthProbeResult.Ok($"{check.Target} exited with {code}");
         }
-        var said = FirstLine(stderr.Result) ?? FirstLine(stdout.Result);
-        return HealthProbeResult.Failed($"{check.Target} exited with {code}, expected {expected}{(said is null ? "" : $" ({said})")}");
+        var said = FirstLine(stderr.Result.Text) ?? FirstLine(stdout.Result.Text);
+        var dropped = stdout.Result.Dropped + stderr.Result.Dropped;
+        return HealthProbeResult.Failed($"{check.Target} exited with {code}, expected {expected}{(said is null ? "" : $" ({said})")}"
+            + (dropped == 0 ? "" : $"; ... {dropped} more characters of output dropped"));
+    }
+
+    /// <summary>Characters of each output stream kept per run; the rest is read and discarded, only counted.</summary>
+    public const int MaxOutputChars = 64 * 1024;
+
+    /// <summary>Reads the stream to its end, keeping at most <see cref="MaxOutputChars"/> characters and counting the rest.</summary>
+    internal static async Task<(string Text, long Dropped)> ReadBoundedAsync(TextReader reader)
+    {
+        var kept = new System.Text.StringBuilder();
+        var buffer = new char[4096];
+        long dropped = 0;
+        int read;
+        while ((read = await reader.ReadAsync(buffer, CancellationToken.None).ConfigureAwait(false)) > 0)
+        {
+            var room = Math.Min(read, MaxOutputChars - kept.Length);
+            kept.Append(buffer, 0, room);
+            dropped += read - room;
+        }
+        return (kept.ToString(), dropped);
     }
 
     private static string? FirstLine(string text)

@@ -32,6 +32,9 @@ public sealed partial class ScriptRunner : IScriptRunner, IAsyncDisposable
     private readonly TimeSpan _timeout;
     private readonly Task _worker;
 
+    /// <summary>Output (stdout and stderr together, in UTF-8 bytes, a newline per line) logged per run; the rest is counted and summed up in one line.</summary>
+    public const int MaxOutputBytesPerRun = 64 * 1024;
+
     public ScriptRunner(ILogger logger, TimeSpan timeout)
     {
         _logger = logger;
@@ -98,20 +101,9 @@ public sealed partial class ScriptRunner : IScriptRunner, IAsyncDisposable
             psi.ArgumentList.Add(arg);
         }
         using var process = new Process { StartInfo = psi };
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is { } line)
-            {
-                LogOutput(request.Path, line);
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is { } line)
-            {
-                LogOutput(request.Path, line);
-            }
-        };
+        var output = new OutputBudget(MaxOutputBytesPerRun);
+        process.OutputDataReceived += (_, e) => LogBounded(request.Path, output, e.Data);
+        process.ErrorDataReceived += (_, e) => LogBounded(request.Path, output, e.Data);
         var started = Stopwatch.GetTimestamp();
         process.Start();
         process.BeginOutputReadLine();
@@ -125,8 +117,10 @@ public sealed partial class ScriptRunner : IScriptRunner, IAsyncDisposable
         {
             process.Kill(entireProcessTree: true);
             LogTimedOut(request.CommandLine, _timeout.TotalSeconds);
+            LogDroppedIfAny(request.Path, output);
             return null;
         }
+        LogDroppedIfAny(request.Path, output);
         var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         if (process.ExitCode == 0)
         {
@@ -138,6 +132,52 @@ public sealed partial class ScriptRunner : IScriptRunner, IAsyncDisposable
         }
         return process.ExitCode;
     }
+
+    private void LogBounded(string script, OutputBudget budget, string? line)
+    {
+        if (line is not null && budget.TryTake(line))
+        {
+            LogOutput(script, line);
+        }
+    }
+
+    private void LogDroppedIfAny(string script, OutputBudget budget)
+    {
+        if (budget.DroppedBytes > 0)
+        {
+            LogOutputDropped(script, budget.DroppedBytes, budget.DroppedLines);
+        }
+    }
+
+    /// <summary>Bytes left for one run's output; both readers call it, from their own threads.</summary>
+    internal sealed class OutputBudget(int limit)
+    {
+        private readonly Lock _lock = new();
+        private long _used;
+
+        public long DroppedBytes { get; private set; }
+
+        public long DroppedLines { get; private set; }
+
+        public bool TryTake(string line)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetByteCount(line) + 1;
+            lock (_lock)
+            {
+                if (DroppedBytes == 0 && _used + bytes <= limit)
+                {
+                    _used += bytes;
+                    return true;
+                }
+                DroppedBytes += bytes;
+                DroppedLines++;
+                return false;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = LogEventIds.EngineScripts + 9, Level = LogLevel.Warning, Message = "{Script}: ... {Bytes} more bytes dropped ({Lines} lines)")]
+    private partial void LogOutputDropped(string script, long bytes, long lines);
 
     [LoggerMessage(EventId = LogEventIds.EngineScripts + 1, Level = LogLevel.Warning, Message = "Spawning [{CommandLine}]")]
     private partial void LogSpawning(string commandLine);

@@ -107,6 +107,29 @@ public sealed class HealthProbeTests
     }
 
     [Fact]
+    public async Task Command_ChattyCheck_OutputKeptUpToTheLimitAndTheRestCounted()
+    {
+        using var scripts = new ScriptFolder();
+        // 200,000 characters on stderr and 100,000 on stdout: 64 Ki of each kept, the rest read and counted.
+        var script = scripts.Install("chatty", "head -c 200000 /dev/zero | tr '\\0' x >&2; head -c 100000 /dev/zero | tr '\\0' y; exit 1");
+
+        var result = await new CommandHealthProbe().ProbeAsync(Command(script), CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+        Assert.False(result.Success);
+        var dropped = 200000 - CommandHealthProbe.MaxOutputChars + 100000 - CommandHealthProbe.MaxOutputChars;
+        Assert.Equal($"{script} exited with 1, expected 0 ({new string('x', 117)}...); ... {dropped} more characters of output dropped", result.Description);
+    }
+
+    [Fact]
+    public async Task ReadBounded_ShortText_KeptWhole()
+    {
+        var (text, dropped) = await CommandHealthProbe.ReadBoundedAsync(new StringReader("ok\nfine\n"));
+
+        Assert.Equal("ok\nfine\n", text);
+        Assert.Equal(0, dropped);
+    }
+
+    [Fact]
     public async Task Command_Missing_NotRun()
     {
         var result = await new CommandHealthProbe().ProbeAsync(Command("/nonexistent/check"), CancellationToken.None).WaitAsync(TestTimeouts.Default);

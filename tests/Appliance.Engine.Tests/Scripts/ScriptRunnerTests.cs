@@ -88,6 +88,33 @@ public sealed class ScriptRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Enqueue_FloodingScript_OutputLoggedUpToTheLimitThenOneDroppedLine()
+    {
+        // 10,000 lines of 17 bytes (with the newline): 3,855 fit in 64 KiB, the rest is counted.
+        var path = Script("flood.sh", "for i in $(seq 10000); do echo 0123456789abcdef; done");
+        await using var runner = new ScriptRunner(_log, TimeSpan.FromSeconds(30));
+        var (request, done) = Request(path, "veth0", "198.18.0.100");
+        runner.Enqueue(request);
+        Assert.Equal(0, await done.WaitAsync(TestTimeouts.Default));
+        var logs = _log.Collector.GetSnapshot();
+        Assert.Equal(ScriptRunner.MaxOutputBytesPerRun / 17, logs.Count(l => l.Message == $"{path}: 0123456789abcdef"));
+        var dropped = Assert.Single(logs, l => l.Message.Contains("more bytes dropped", StringComparison.Ordinal));
+        Assert.Equal($"{path}: ... {(10000 - 3855) * 17} more bytes dropped ({10000 - 3855} lines)", dropped.Message);
+        Assert.Equal(LogLevel.Warning, dropped.Level);
+    }
+
+    [Fact]
+    public async Task Enqueue_SmallOutput_NoDroppedLine()
+    {
+        var path = Script("quiet.sh", "echo one; echo two >&2");
+        await using var runner = new ScriptRunner(_log, TimeSpan.FromSeconds(10));
+        var (request, done) = Request(path, "veth0", "198.18.0.100");
+        runner.Enqueue(request);
+        Assert.Equal(0, await done.WaitAsync(TestTimeouts.Default));
+        Assert.DoesNotContain(_log.Collector.GetSnapshot(), l => l.Message.Contains("dropped", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Enqueue_NonZeroExit_LoggedAsWarningWithStatus()
     {
         var path = Script("fail.sh", "exit 3");
