@@ -22,10 +22,13 @@ internal static class Targets
         ["cmdline"] = CommandLine,
     };
 
-    // The captured adverts in the seed corpus (docs/carp-protocol.md): vhid 1, group 224.0.0.18, VIP 198.18.0.100,
+    // The captured adverts in the seed corpus (docs/carp-protocol.md): vhid 42, group 224.0.0.18, VIP 198.18.0.100,
     // password "secret", seen by 198.18.0.2, so a seed passes every check and mutations reach each drop reason.
-    private static readonly CarpReceiveFilter Filter = new(
-        IPAddress.Parse("198.18.0.2"), 1, IPAddress.Parse("224.0.0.18"),
+    // Built on first use: instrumented engine code must not run before Fuzzer.OutOfProcess.Run has mapped AFL++'s map.
+    private static CarpReceiveFilter? _filter;
+
+    private static CarpReceiveFilter Filter => _filter ??= new(
+        IPAddress.Parse("198.18.0.2"), 42, IPAddress.Parse("224.0.0.18"),
         new CarpAuthenticator("secret", IPAddress.Parse("198.18.0.100")));
 
     // Never reads a file: a fuzzed passfile path must not open /dev/zero.
