@@ -218,7 +218,8 @@ internal static class DebianInterfacesImporter
             // ifupdown joins a line ending in a backslash with the next one.
             while (line.EndsWith('\\') && i + 1 < lines.Length)
             {
-                line = line[..^1] + " " + lines[++i].Trim();
+                // Trimmed again: a lone backslash followed by an empty line leaves only the joining space (found by fuzzing).
+                line = (line[..^1] + " " + lines[++i].Trim()).Trim();
             }
             if (line.Length == 0 || line.StartsWith('#'))
             {

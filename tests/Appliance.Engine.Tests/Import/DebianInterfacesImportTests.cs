@@ -46,6 +46,19 @@ public sealed class DebianInterfacesImportTests
             ucarp-colour blue
         """;
 
+    [Theory]
+    [InlineData("iface eth0 inet static\n\\\n\n    ucarp-vid 3\n")] // found by fuzz/run interfaces
+    [InlineData("auto lo\n  \\\n")]
+    [InlineData("iface eth0 inet static\n\\ \\\n\t\n")]
+    public void Parse_BackslashJoinedToAnEmptyLine_IsAnEmptyLineNotACrash(string text)
+    {
+        var result = UcarpConfigImporter.Parse(text, "interfaces");
+
+        Assert.Equal(UcarpConfigFormat.DebianInterfaces, result.Format);
+        Assert.Empty(result.Vhids);
+        Assert.DoesNotContain(result.Messages, m => m.Text.Contains('\\', StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Parse_SeedInterfaces_DetectsDebianFormatAndImportsTwoVhids()
     {

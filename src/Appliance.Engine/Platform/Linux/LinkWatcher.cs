@@ -78,28 +78,45 @@ internal sealed class LinkWatcher : IDisposable
 
     private void OnMessage(ushort type, ReadOnlySpan<byte> body)
     {
-        if ((type != Netlink.RtmNewLink && type != Netlink.RtmDelLink) || body.Length < Unsafe.SizeOf<ifinfomsg>())
+        if (!TryParseLink(type, body, out var index, out var name, out var up))
         {
             return;
         }
-        var info = MemoryMarshal.Read<ifinfomsg>(body);
-        var attributes = body[Netlink.Align(Unsafe.SizeOf<ifinfomsg>())..];
-        if (type == Netlink.RtmDelLink)
-        {
-            _links.Remove(info.ifi_index);
-            return;
-        }
-        var name = NetlinkAttributes.FindString(attributes, Netlink.IflaIfname);
         if (name is null)
         {
+            _links.Remove(index);
             return;
         }
-        var up = (info.ifi_flags & LinuxDefinitions.IffLowerUp) != 0;
-        var known = _links.TryGetValue(info.ifi_index, out var previous);
-        _links[info.ifi_index] = (name, up);
+        var known = _links.TryGetValue(index, out var previous);
+        _links[index] = (name, up);
         if (_reporting && (!known || previous.Up != up))
         {
             _onChange(name, up);
         }
+    }
+
+    /// <summary>
+    /// One RTM_NEWLINK or RTM_DELLINK message: the interface index, its name (null for RTM_DELLINK) and whether its
+    /// carrier is up. False for other messages, a body too short for its ifinfomsg, or an RTM_NEWLINK without IFLA_IFNAME.
+    /// </summary>
+    internal static bool TryParseLink(ushort type, ReadOnlySpan<byte> body, out int index, out string? name, out bool up)
+    {
+        index = 0;
+        name = null;
+        up = false;
+        if ((type != Netlink.RtmNewLink && type != Netlink.RtmDelLink) || body.Length < Unsafe.SizeOf<ifinfomsg>())
+        {
+            return false;
+        }
+        var info = MemoryMarshal.Read<ifinfomsg>(body);
+        index = info.ifi_index;
+        if (type == Netlink.RtmDelLink)
+        {
+            return true;
+        }
+        var start = Netlink.Align(Unsafe.SizeOf<ifinfomsg>());
+        name = NetlinkAttributes.FindString(start >= body.Length ? [] : body[start..], Netlink.IflaIfname);
+        up = (info.ifi_flags & LinuxDefinitions.IffLowerUp) != 0;
+        return name is not null;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -57,25 +58,41 @@ internal static class NetlinkAddresses
             .Body(new ifaddrmsg { ifa_family = (byte)(int)LibC.AF_INET });
         socket.Dump(request, "netlink(RTM_GETADDR)", (type, body) =>
         {
-            if (type != Netlink.RtmNewAddr || body.Length < Unsafe.SizeOf<ifaddrmsg>())
+            if (TryParseAddress(type, body, ifindex, out var address))
             {
-                return;
-            }
-            var header = MemoryMarshal.Read<ifaddrmsg>(body);
-            if (header.ifa_family != (int)LibC.AF_INET || header.ifa_index != (uint)ifindex)
-            {
-                return;
-            }
-            var attributes = body[Netlink.Align(Unsafe.SizeOf<ifaddrmsg>())..];
-            // IFA_LOCAL is the interface's own address; IFA_ADDRESS differs from it only on point-to-point links.
-            if ((NetlinkAttributes.TryFind(attributes, Netlink.IfaLocal, out var value)
-                    || NetlinkAttributes.TryFind(attributes, Netlink.IfaAddress, out value))
-                && value.Length == 4)
-            {
-                addresses.Add(new IPAddress(value));
+                addresses.Add(address);
             }
         });
         return addresses;
+    }
+
+    /// <summary>
+    /// The IPv4 address of one RTM_NEWADDR message for <paramref name="ifindex"/>; false for any other message, a
+    /// body too short for its ifaddrmsg, or an address attribute that is not 4 bytes long.
+    /// </summary>
+    public static bool TryParseAddress(ushort type, ReadOnlySpan<byte> body, int ifindex, [NotNullWhen(true)] out IPAddress? address)
+    {
+        address = null;
+        if (type != Netlink.RtmNewAddr || body.Length < Unsafe.SizeOf<ifaddrmsg>())
+        {
+            return false;
+        }
+        var header = MemoryMarshal.Read<ifaddrmsg>(body);
+        if (header.ifa_family != (int)LibC.AF_INET || header.ifa_index != (uint)ifindex)
+        {
+            return false;
+        }
+        var start = Netlink.Align(Unsafe.SizeOf<ifaddrmsg>());
+        var attributes = start >= body.Length ? [] : body[start..];
+        // IFA_LOCAL is the interface's own address; IFA_ADDRESS differs from it only on point-to-point links.
+        if ((NetlinkAttributes.TryFind(attributes, Netlink.IfaLocal, out var value)
+                || NetlinkAttributes.TryFind(attributes, Netlink.IfaAddress, out value))
+            && value.Length == 4)
+        {
+            address = new IPAddress(value);
+            return true;
+        }
+        return false;
     }
 
     /// <summary>

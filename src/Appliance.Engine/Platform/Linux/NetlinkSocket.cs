@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Appliance.Engine.Transport;
 using Tmds.Linux;
 
 namespace Appliance.Engine.Platform.Linux;
@@ -24,6 +25,14 @@ internal sealed unsafe class NetlinkSocket : IDisposable
     }
 
     public SafeFd Handle => _fd;
+
+    /// <summary>
+    /// How long <see cref="Execute"/> and <see cref="Dump"/> wait for the whole reply. A request the kernel never
+    /// answers fails with ETIMEDOUT instead of holding the socket's lock (and a VHID's) for ever.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = DefaultRequestTimeout;
+
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Opens a route socket in the calling thread's network namespace, subscribed to <paramref name="groups"/>.</summary>
     public static NetlinkSocket Open(uint groups)
@@ -51,15 +60,16 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         lock (_lock)
         {
             var sequence = Send(request, call);
+            var deadline = Deadline();
             var result = (int?)null;
             while (result is null)
             {
-                var length = Receive(call, dontWait: false);
-                ForEach(_receiveBuffer.AsSpan(0, length), (header, body) =>
+                var length = Receive(call, deadline);
+                NetlinkReply.ForEach(_receiveBuffer.AsSpan(0, length), (header, body) =>
                 {
                     if (header.nlmsg_seq == sequence && header.nlmsg_type == Netlink.NlmsgError)
                     {
-                        result = -MemoryMarshal.Read<int>(body);
+                        result = NetlinkReply.TryReadError(body, out var errno) ? errno : LibC.EPROTO;
                     }
                 });
             }
@@ -73,12 +83,13 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         lock (_lock)
         {
             var sequence = Send(request, call);
+            var deadline = Deadline();
             var done = false;
             var error = 0;
             while (!done)
             {
-                var length = Receive(call, dontWait: false);
-                ForEach(_receiveBuffer.AsSpan(0, length), (header, body) =>
+                var length = Receive(call, deadline);
+                NetlinkReply.ForEach(_receiveBuffer.AsSpan(0, length), (header, body) =>
                 {
                     if (header.nlmsg_seq == sequence && header.nlmsg_type == Netlink.NlmsgDone)
                     {
@@ -86,7 +97,7 @@ internal sealed unsafe class NetlinkSocket : IDisposable
                     }
                     else if (header.nlmsg_seq == sequence && header.nlmsg_type == Netlink.NlmsgError)
                     {
-                        error = -MemoryMarshal.Read<int>(body);
+                        error = NetlinkReply.TryReadError(body, out var errno) ? errno : LibC.EPROTO;
                         done = true;
                     }
                     else if (header.nlmsg_type >= 16)
@@ -134,11 +145,13 @@ internal sealed unsafe class NetlinkSocket : IDisposable
             return false;
         }
         errno = 0;
-        ForEach(_receiveBuffer.AsSpan(0, (int)received), (header, body) => handler(header.nlmsg_type, body));
+        NetlinkReply.ForEach(_receiveBuffer.AsSpan(0, (int)received), (header, body) => handler(header.nlmsg_type, body));
         return true;
     }
 
     public void Dispose() => _fd.Dispose();
+
+    private long Deadline() => Environment.TickCount64 + (long)RequestTimeout.TotalMilliseconds;
 
     private uint Send(NetlinkMessage request, string call)
     {
@@ -163,41 +176,44 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         }
     }
 
-    private int Receive(string call, bool dontWait)
+    /// <summary>
+    /// Waits for the next datagram of a request's reply until <paramref name="deadline"/> (Environment.TickCount64)
+    /// and returns its length; a kernel that never answers is an ETIMEDOUT <see cref="PlatformException"/>.
+    /// </summary>
+    private int Receive(string call, long deadline)
     {
         using var lease = _fd.Acquire();
         fixed (byte* buffer = _receiveBuffer)
         {
             while (true)
             {
-                var received = (long)LibC.recv(lease.Fd, buffer, _receiveBuffer.Length, dontWait ? LibC.MSG_DONTWAIT : 0);
+                var remaining = deadline - Environment.TickCount64;
+                if (remaining <= 0)
+                {
+                    throw new PlatformException(call, LibC.ETIMEDOUT,
+                        $"no reply from the kernel within {RequestTimeout.TotalSeconds:0.###} s");
+                }
+                var poll = new pollfd { fd = lease.Fd, events = LibC.POLLIN };
+                var ready = LibC.poll(&poll, 1, (int)Math.Min(remaining, int.MaxValue));
+                if (ready < 0 && Errno.Last != LibC.EINTR)
+                {
+                    throw Errno.Error($"poll({call})");
+                }
+                if (ready <= 0)
+                {
+                    continue;
+                }
+                var received = (long)LibC.recv(lease.Fd, buffer, _receiveBuffer.Length, LibC.MSG_DONTWAIT);
                 if (received >= 0)
                 {
                     return (int)received;
                 }
-                if (Errno.Last != LibC.EINTR)
+                var errno = Errno.Last;
+                if (errno != LibC.EINTR && errno != LibC.EAGAIN)
                 {
-                    throw Errno.Error($"recv({call})");
+                    throw Errno.Error($"recv({call})", errno);
                 }
             }
-        }
-    }
-
-    private delegate void RawHandler(nlmsghdr header, ReadOnlySpan<byte> body);
-
-    private static void ForEach(ReadOnlySpan<byte> datagram, RawHandler handler)
-    {
-        var headerSize = Unsafe.SizeOf<nlmsghdr>();
-        while (datagram.Length >= headerSize)
-        {
-            var header = MemoryMarshal.Read<nlmsghdr>(datagram);
-            if (header.nlmsg_len < headerSize || header.nlmsg_len > datagram.Length)
-            {
-                return;
-            }
-            handler(header, datagram[headerSize..(int)header.nlmsg_len]);
-            var next = Netlink.Align((int)header.nlmsg_len);
-            datagram = next >= datagram.Length ? [] : datagram[next..];
         }
     }
 }
