@@ -75,8 +75,14 @@ public sealed class HealthCheckApiTests : ScriptsApiTestBase
         var check = status["checks"]!.AsArray().Single()!;
         Assert.True(check["healthy"]!.GetValue<bool>());
         Assert.True(check["consecutiveSuccesses"]!.GetValue<int>() >= 2);
-        var lines = (await Client.GetFromJsonAsync<JsonArray>("/api/history?vhid=7"))!
-            .Where(h => h!["kind"]!.GetValue<string>() != "transition").Select(h => h!["logLine"]!.GetValue<string>()).ToList();
+        // The monitor's status turns healthy a moment before the check's line is stored: wait for the line.
+        var lines = new List<string>();
+        await Eventually.TrueAsync(async () =>
+        {
+            lines = (await Client.GetFromJsonAsync<JsonArray>("/api/history?vhid=7"))!
+                .Where(h => h!["kind"]!.GetValue<string>() != "transition").Select(h => h!["logLine"]!.GetValue<string>()).ToList();
+            return lines.Count >= 2;
+        }, "the demotion's end in the history");
         Assert.Equal(
             ["Demotion cleared: check marker healthy again", $"Demoted: Command check marker: {Scripts.Path}/exists exited with 1, expected 0 (1 failure in a row)"],
             lines);
