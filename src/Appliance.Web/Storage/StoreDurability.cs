@@ -60,11 +60,6 @@ internal sealed class StoreDurability(LiteDatabase database, string logPath) : I
                 }
                 // fsync flushes the file's pages whichever descriptor wrote them: a handle of our own does.
                 _log = new FileStream(logPath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-                if (!OperatingSystem.IsWindows())
-                {
-                    // LiteDB creates it with the umask; it holds the same secrets as the data file.
-                    File.SetUnixFileMode(logPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                }
                 SyncDirectory(Path.GetDirectoryName(logPath)!);
             }
             _log.Flush(flushToDisk: true);
