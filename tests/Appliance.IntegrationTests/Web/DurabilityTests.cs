@@ -89,29 +89,33 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         return counts;
     }
 
-    /// <summary>Creates disabled VHIDs and raises the advskew of the one created last, alternately.</summary>
+    /// <summary>
+    /// Creates disabled VHIDs and raises the advskew of the one created last, alternately. Every writer stops at its
+    /// first request that gets no answer: the kill cut it (the next would only be refused).
+    /// </summary>
     private static async Task WriteVhidsAsync(HttpClient client, string iface, string vip, Acknowledged acknowledged, CancellationToken cancellationToken)
     {
         var update = false;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var last = acknowledged.LastVhid;
-            if (update && last is { } id)
+            if (update && acknowledged.LastVhid is { } id && acknowledged.Vhids[id] < 250)
             {
                 var advskew = acknowledged.Vhids[id] + 1;
                 var body = VhidBody(iface, acknowledged.VhidNumbers[id], vip, advskew);
-                if (await IsAcknowledgedAsync(() => client.PutAsJsonAsync($"/api/vhids/{id}", body, cancellationToken)) is not null)
+                if (await IsAcknowledgedAsync(() => client.PutAsJsonAsync($"/api/vhids/{id}", body, cancellationToken)) is null)
                 {
-                    acknowledged.Vhids[id] = advskew;
+                    return;
                 }
+                acknowledged.Vhids[id] = advskew;
             }
             else if (acknowledged.Vhids.Count < MaxVhids)
             {
                 var number = acknowledged.NextVhidNumber();
-                if (await IsAcknowledgedAsync(() => client.PostAsJsonAsync("/api/vhids", VhidBody(iface, number, vip, 0), cancellationToken)) is { } created)
+                if (await IsAcknowledgedAsync(() => client.PostAsJsonAsync("/api/vhids", VhidBody(iface, number, vip, 0), cancellationToken)) is not { } created)
                 {
-                    acknowledged.AddVhid(created["id"]!.GetValue<int>(), number);
+                    return;
                 }
+                acknowledged.AddVhid(created["id"]!.GetValue<int>(), number);
             }
             update = !update;
         }
@@ -134,10 +138,11 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         for (var i = 0; !cancellationToken.IsCancellationRequested; i++)
         {
             var name = $"u{round}-{i}";
-            if (await IsAcknowledgedAsync(() => client.PostAsJsonAsync("/api/users", new { username = name, password = "durable-password", role = "viewer" }, cancellationToken)) is not null)
+            if (await IsAcknowledgedAsync(() => client.PostAsJsonAsync("/api/users", new { username = name, password = "durable-password", role = "viewer" }, cancellationToken)) is null)
             {
-                acknowledged.Users.Add(name);
+                return;
             }
+            acknowledged.Users.Add(name);
         }
     }
 
@@ -145,10 +150,11 @@ public sealed class DurabilityTests(ITestOutputHelper output)
     {
         for (var i = 0; !cancellationToken.IsCancellationRequested; i++)
         {
-            if (await IsAcknowledgedAsync(() => client.PostAsJsonAsync("/api/tokens", new { name = $"t{round}-{i}", expiresInDays = 30 }, cancellationToken)) is { } issued)
+            if (await IsAcknowledgedAsync(() => client.PostAsJsonAsync("/api/tokens", new { name = $"t{round}-{i}", expiresInDays = 30 }, cancellationToken)) is not { } issued)
             {
-                acknowledged.Tokens.Add(issued["id"]!.GetValue<int>());
+                return;
             }
+            acknowledged.Tokens.Add(issued["id"]!.GetValue<int>());
         }
     }
 
@@ -159,10 +165,11 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         {
             var value = acknowledged.HistoryMaxEntries + 1;
             var body = new { historyMaxEntries = value, historyMaxAgeDays = 90, tokenMaxLifetimeDays = 365 };
-            if (await IsAcknowledgedAsync(() => client.PutAsJsonAsync("/api/settings", body, cancellationToken)) is not null)
+            if (await IsAcknowledgedAsync(() => client.PutAsJsonAsync("/api/settings", body, cancellationToken)) is null)
             {
-                acknowledged.HistoryMaxEntries = value;
+                return;
             }
+            acknowledged.HistoryMaxEntries = value;
         }
     }
 
