@@ -165,8 +165,14 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
 
     public void Dispose()
     {
-        _durability.Dispose();
-        _database.Dispose();
+        try
+        {
+            _durability.Dispose();
+        }
+        finally
+        {
+            _database.Dispose();
+        }
     }
 
     private static BsonMapper CreateMapper()
