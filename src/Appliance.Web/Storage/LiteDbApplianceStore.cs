@@ -11,6 +11,7 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
     public const string FileName = "appliance.db";
 
     private readonly LiteDatabase _database;
+    private readonly StoreDurability _durability;
 
     public LiteDbApplianceStore(string dataDirectory)
     {
@@ -33,9 +34,13 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
         // puts the files back as they were, bytes and times.
         var before = OpenSnapshot.Take(FilePath);
         LiteDatabase? database = null;
+        StoreDurability durable;
         try
         {
             database = new LiteDatabase(new ConnectionString { Filename = FilePath, Connection = ConnectionType.Direct }, CreateMapper());
+            // Checkpoints only after the log is on disk (StoreDurability); each write below returns once it is durable.
+            StoreDurability.DisableAutomaticCheckpoint(database);
+            durable = new StoreDurability(database, StoreDurability.LogPathOf(FilePath));
             var vhids = database.GetCollection<StoredVhid>("vhids");
             vhids.EnsureIndex(x => x.Interface);
             var history = database.GetCollection<StoredTransition>("history");
@@ -46,12 +51,12 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
             var tokens = database.GetCollection<StoredToken>("tokens");
             tokens.EnsureIndex(x => x.Hash, unique: true);
 
-            Vhids = new VhidRepository(vhids);
-            History = new HistoryRepository(history);
-            Audit = new AuditRepository(database.GetCollection<StoredAuditEntry>("audit"));
-            Users = new UserRepository(users);
-            Tokens = new TokenRepository(tokens);
-            Settings = new SettingsRepository(database.GetCollection<SettingsDocument>("settings"));
+            Vhids = new VhidRepository(vhids, durable);
+            History = new HistoryRepository(history, durable);
+            Audit = new AuditRepository(database.GetCollection<StoredAuditEntry>("audit"), durable);
+            Users = new UserRepository(users, durable);
+            Tokens = new TokenRepository(tokens, durable);
+            Settings = new SettingsRepository(database.GetCollection<SettingsDocument>("settings"), durable);
         }
         catch (Exception ex) when (ex is LiteException or InvalidCastException or FormatException or InvalidDataException or ArgumentException)
         {
@@ -60,6 +65,9 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
             throw new StoreOpenException(FilePath, ex.Message);
         }
         _database = database;
+        _durability = durable;
+        // What the open wrote (indexes, the pragma) is on disk before the first request.
+        durable.Flush();
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(FilePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -118,8 +126,7 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
         public static OpenSnapshot Take(string filePath)
         {
             var snapshot = new OpenSnapshot();
-            var log = Path.Combine(Path.GetDirectoryName(filePath)!, Path.GetFileNameWithoutExtension(filePath) + "-log" + Path.GetExtension(filePath));
-            foreach (var path in new[] { filePath, log })
+            foreach (var path in new[] { filePath, StoreDurability.LogPathOf(filePath) })
             {
                 snapshot._files.Add(File.Exists(path) ? (path, File.ReadAllBytes(path), File.GetLastWriteTimeUtc(path)) : (path, null, default));
             }
@@ -156,7 +163,17 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
     public ITokenRepository Tokens { get; }
     public ISettingsRepository Settings { get; }
 
-    public void Dispose() => _database.Dispose();
+    public void Dispose()
+    {
+        try
+        {
+            _durability.Dispose();
+        }
+        finally
+        {
+            _database.Dispose();
+        }
+    }
 
     private static BsonMapper CreateMapper()
     {
@@ -169,18 +186,18 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
         return mapper;
     }
 
-    private sealed class VhidRepository(ILiteCollection<StoredVhid> collection) : IVhidRepository
+    private sealed class VhidRepository(ILiteCollection<StoredVhid> collection, StoreDurability durable) : IVhidRepository
     {
         public IReadOnlyList<StoredVhid> GetAll() => collection.Query().OrderBy(x => x.Id).ToList();
         public StoredVhid? Get(int id) => collection.FindById(id);
-        public int Insert(StoredVhid vhid) => collection.Insert(vhid).AsInt32;
-        public bool Update(StoredVhid vhid) => collection.Update(vhid);
-        public bool Delete(int id) => collection.Delete(id);
+        public int Insert(StoredVhid vhid) => durable.Commit(() => collection.Insert(vhid).AsInt32);
+        public bool Update(StoredVhid vhid) => durable.Commit(() => collection.Update(vhid));
+        public bool Delete(int id) => durable.Commit(() => collection.Delete(id));
     }
 
-    private sealed class HistoryRepository(ILiteCollection<StoredTransition> collection) : IHistoryRepository
+    private sealed class HistoryRepository(ILiteCollection<StoredTransition> collection, StoreDurability durable) : IHistoryRepository
     {
-        public long Append(StoredTransition transition) => collection.Insert(transition).AsInt64;
+        public long Append(StoredTransition transition) => durable.Commit(() => collection.Insert(transition).AsInt64);
 
         public IReadOnlyList<StoredTransition> Query(int? vhid, string? key, int take)
         {
@@ -198,7 +215,9 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
 
         public int Count() => collection.Count();
 
-        public int Trim(DateTimeOffset olderThan, int keep)
+        public int Trim(DateTimeOffset olderThan, int keep) => durable.Commit(() => TrimCommits(olderThan, keep));
+
+        private int TrimCommits(DateTimeOffset olderThan, int keep)
         {
             var deleted = collection.DeleteMany(x => x.At < olderThan);
             var threshold = collection.Query().OrderByDescending(x => x.Id).Select(x => x.Id).Skip(keep).Limit(1).ToList();
@@ -211,32 +230,32 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
         }
     }
 
-    private sealed class AuditRepository(ILiteCollection<StoredAuditEntry> collection) : IAuditRepository
+    private sealed class AuditRepository(ILiteCollection<StoredAuditEntry> collection, StoreDurability durable) : IAuditRepository
     {
-        public long Append(StoredAuditEntry entry) => collection.Insert(entry).AsInt64;
+        public long Append(StoredAuditEntry entry) => durable.Commit(() => collection.Insert(entry).AsInt64);
         public IReadOnlyList<StoredAuditEntry> Query(int take) => collection.Query().OrderByDescending(x => x.Id).Limit(take).ToList();
     }
 
-    private sealed class UserRepository(ILiteCollection<StoredUser> collection) : IUserRepository
+    private sealed class UserRepository(ILiteCollection<StoredUser> collection, StoreDurability durable) : IUserRepository
     {
         public int Count() => collection.Count();
         public StoredUser? Find(string userName) => collection.FindOne(x => x.UserName == userName);
         public IReadOnlyList<StoredUser> GetAll() => collection.Query().OrderBy(x => x.Id).ToList();
-        public int Insert(StoredUser user) => collection.Insert(user).AsInt32;
-        public bool Update(StoredUser user) => collection.Update(user);
-        public bool Delete(string userName) => collection.DeleteMany(x => x.UserName == userName) > 0;
+        public int Insert(StoredUser user) => durable.Commit(() => collection.Insert(user).AsInt32);
+        public bool Update(StoredUser user) => durable.Commit(() => collection.Update(user));
+        public bool Delete(string userName) => durable.Commit(() => collection.DeleteMany(x => x.UserName == userName) > 0);
     }
 
-    private sealed class TokenRepository(ILiteCollection<StoredToken> collection) : ITokenRepository
+    private sealed class TokenRepository(ILiteCollection<StoredToken> collection, StoreDurability durable) : ITokenRepository
     {
         public StoredToken? FindByHash(string hash) => collection.FindOne(x => x.Hash == hash);
         public IReadOnlyList<StoredToken> GetAll() => collection.Query().OrderBy(x => x.Id).ToList();
-        public int Insert(StoredToken token) => collection.Insert(token).AsInt32;
-        public bool Delete(int id) => collection.Delete(id);
-        public int DeleteExpired(DateTimeOffset now) => collection.DeleteMany(x => x.ExpiresAt <= now);
+        public int Insert(StoredToken token) => durable.Commit(() => collection.Insert(token).AsInt32);
+        public bool Delete(int id) => durable.Commit(() => collection.Delete(id));
+        public int DeleteExpired(DateTimeOffset now) => durable.Commit(() => collection.DeleteMany(x => x.ExpiresAt <= now));
     }
 
-    private sealed class SettingsRepository(ILiteCollection<SettingsDocument> collection) : ISettingsRepository
+    private sealed class SettingsRepository(ILiteCollection<SettingsDocument> collection, StoreDurability durable) : ISettingsRepository
     {
         private const int SingletonId = 1;
 
@@ -253,13 +272,13 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
                 };
         }
 
-        public void Save(ApplianceSettings settings) => collection.Upsert(new SettingsDocument
+        public void Save(ApplianceSettings settings) => durable.Commit(() => collection.Upsert(new SettingsDocument
         {
             Id = SingletonId,
             HistoryMaxEntries = settings.HistoryMaxEntries,
             HistoryMaxAgeDays = settings.HistoryMaxAgeDays,
             TokenMaxLifetimeDays = settings.TokenMaxLifetimeDays,
-        });
+        }));
     }
 
     private sealed class SettingsDocument

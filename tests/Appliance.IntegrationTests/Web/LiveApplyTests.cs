@@ -111,19 +111,13 @@ public sealed class LiveApplyTests
     /// <summary>One `appliance serve` in a lab node with its API client (connections made inside the namespace).</summary>
     private sealed class ApplianceNode : IAsyncDisposable
     {
-        private readonly NetnsSocketFactory _sockets;
+        private readonly ServeSession _session;
 
-        private ApplianceNode(LabNode node, LabProcess process, NetnsSocketFactory sockets, HttpClient client)
-        {
-            Node = node;
-            Process = process;
-            _sockets = sockets;
-            Client = client;
-        }
+        private ApplianceNode(ServeSession session) => _session = session;
 
-        public LabNode Node { get; }
-        public LabProcess Process { get; }
-        public HttpClient Client { get; }
+        public LabNode Node => _session.Node;
+        public LabProcess Process => _session.Process;
+        public HttpClient Client => _session.Client;
 
         public static async Task<ApplianceNode> StartAsync(NetworkLab lab, string name, IPAddress vip, int advskew, LabNode? addNode = null)
         {
@@ -131,7 +125,6 @@ public sealed class LiveApplyTests
             var data = Path.Combine(lab.WorkDirectory, $"data-{name}");
             var env = new Dictionary<string, string>
             {
-                ["APPLIANCE_ADMIN_PASSWORD"] = AdminPassword,
                 ["APPLIANCE_VHID_INTERFACE"] = node.Interface,
                 ["APPLIANCE_VHID"] = Vhid.ToString(CultureInfo.InvariantCulture),
                 ["APPLIANCE_VIP"] = $"{vip}/{NetworkLab.PrefixLength}",
@@ -140,22 +133,7 @@ public sealed class LiveApplyTests
                 ["APPLIANCE_ADVSKEW"] = advskew.ToString(CultureInfo.InvariantCulture),
                 ["APPLIANCE_PREEMPT"] = "yes",
             };
-            var process = ApplianceBinary.Start(lab, node, ["serve", "--urls", "https://0.0.0.0:8080", "--data", data], env);
-            var sockets = new NetnsSocketFactory(node.Namespace);
-            // HTTPS with the certificate the node generates in its data directory, pinned (nothing else trusted).
-            var client = sockets.CreateHttpClient(TimeSpan.FromSeconds(5), new PinnedCertificate(Path.Combine(data, "https.pfx")).Validate);
-            client.BaseAddress = new Uri("https://127.0.0.1:8080");
-            var started = new ApplianceNode(node, process, sockets, client);
-            try
-            {
-                await started.LoginAsync();
-                return started;
-            }
-            catch
-            {
-                await started.DisposeAsync();
-                throw;
-            }
+            return new ApplianceNode(await ServeSession.StartAsync(lab, node, data, AdminPassword, env));
         }
 
         public async Task<JsonNode> GetVhidAsync() => (await Client.GetFromJsonAsync<JsonArray>("/api/vhids"))!.Single()!;
@@ -182,49 +160,6 @@ public sealed class LiveApplyTests
             Assert.Fail($"timed out waiting for {what}; last status {last}; output:\n{Process.Output}");
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            Client.Dispose();
-            if (!Process.HasExited)
-            {
-                Process.Kill(LibC.SIGTERM);
-                try
-                {
-                    await Process.WaitForExitAsync(Timeout);
-                }
-                catch (TimeoutException)
-                {
-                    Process.Kill();
-                }
-            }
-            Process.Dispose();
-            _sockets.Dispose();
-        }
-
-        private async Task LoginAsync()
-        {
-            // The API answers once the host started (a dotnet start takes a few seconds); bounded polling.
-            var deadline = DateTime.UtcNow + Timeout;
-            while (true)
-            {
-                Assert.False(Process.HasExited, $"appliance on {Node.Name} exited:\n{Process.Output}");
-                try
-                {
-                    using var response = await Client.PostAsJsonAsync("/api/auth/token", new { username = "admin", password = AdminPassword });
-                    if (response.IsSuccessStatusCode)
-                    {
-                        var token = (await response.Content.ReadFromJsonAsync<JsonNode>())!["token"]!.GetValue<string>();
-                        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                        return;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    // Not listening yet.
-                }
-                Assert.True(DateTime.UtcNow < deadline, $"appliance on {Node.Name} did not answer:\n{Process.Output}");
-                await Task.Delay(200);
-            }
-        }
+        public ValueTask DisposeAsync() => _session.DisposeAsync();
     }
 }
