@@ -32,7 +32,7 @@ public sealed record VhidStatus(
     public TimeSpan MasterDown => CarpTiming.MasterDown(Config.AdvBase, Config.AdvSkew, Config.DeadRatio);
 }
 
-/// <summary>A split brain in progress: another MASTER heard while we are MASTER, since when (docs/carp-protocol.md, 6.10).</summary>
+/// <summary>A split brain in progress: another MASTER heard while we are MASTER, since when (docs/carp-protocol.md, 6.12).</summary>
 public sealed record SplitBrainInfo(IPAddress OtherMaster, DateTimeOffset Since);
 
 /// <summary>

@@ -3,7 +3,7 @@ using System.Net;
 namespace Appliance.Engine.StateMachine;
 
 /// <summary>
-/// Split brain (docs/carp-protocol.md, 6.10): a MASTER hearing another MASTER that did not take over from it.
+/// Split brain (docs/carp-protocol.md, 6.12): a MASTER hearing another MASTER that did not take over from it.
 /// Backups never advertise, so every valid advert a MASTER hears comes from a node that is MASTER too; only two
 /// of them are ordinary handovers, and both carry our newest counter + 1 (<see cref="IsSplitBrain"/>).
 /// </summary>
