@@ -1,3 +1,4 @@
+using System.Net;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
@@ -102,6 +103,18 @@ public sealed class FakeCarpEngine(TimeProvider? timeProvider = null) : ICarpEng
         var updated = status with { State = to, Since = record.At };
         _statuses[key] = updated;
         Publish(new EngineEvent.Transitioned(record));
+        Publish(new EngineEvent.StatusChanged(updated));
+    }
+
+    /// <summary>A split brain seen (status shows it) or resolved, as the engine reports it.</summary>
+    public void RaiseSplitBrain(string key, IPAddress otherMaster, bool resolved)
+    {
+        var status = _statuses[key];
+        var line = $"split brain: another MASTER ({otherMaster}) seen{(resolved ? "; resolved" : "")}";
+        var updated = status with { SplitBrain = resolved ? null : new SplitBrainInfo(otherMaster, _time.GetUtcNow()) };
+        _statuses[key] = updated;
+        Publish(new EngineEvent.SplitBrainChanged(new SplitBrainRecord(_time.GetUtcNow(), key, status.Config.Interface, status.Config.Vhid,
+            otherMaster, resolved, status.State, line)));
         Publish(new EngineEvent.StatusChanged(updated));
     }
 

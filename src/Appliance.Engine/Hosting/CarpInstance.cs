@@ -36,6 +36,7 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
     private DateTimeOffset _since;
     private PeerInfo? _peer;
     private bool _maintenance;
+    private SplitBrainInfo? _splitBrain;
 
     public CarpInstance(VhidConfig config, IDataPlane dataPlane, TimeProvider timeProvider, ILoggerFactory loggerFactory, Action<EngineEvent> publish)
     {
@@ -155,7 +156,8 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
                 _peer,
                 new VhidCounters(Interlocked.Read(ref _sent), Interlocked.Read(ref _received), drops),
                 _maintenance,
-                demotions);
+                demotions,
+                _splitBrain);
         }
     }
 
@@ -225,6 +227,12 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
                 var (level, text) = CarpNoticeText.Render(n, Config.Interface);
                 LogCarp(level, text);
                 break;
+            case CarpEffect.SplitBrain sb:
+                OnSplitBrain(sb);
+                break;
+            case CarpEffect.Reannounce:
+                RunUpScript();
+                break;
             case CarpEffect.Stopped:
                 _stopped.TrySetResult();
                 break;
@@ -279,15 +287,7 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
             {
                 TryAddress(add: true);
             }
-            RunScript(Config.UpScript, "up", onDone: () =>
-            {
-                // Scripts own the VIP in ucarp mode and run in the background here: announce again once
-                // the VIP is really configured, if we are still MASTER.
-                if (!Config.ManageVip && _machine?.State == CarpState.Master)
-                {
-                    SendGratuitousArp();
-                }
-            });
+            RunUpScript();
         }
         else if (t.To == CarpState.Backup && t.RunScripts)
         {
@@ -298,6 +298,31 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
             RunScript(Config.DownScript, "down", onDone: null);
         }
         _publish(new EngineEvent.Transitioned(new TransitionRecord(now, Config.Key, Config.Interface, Config.Vhid, t.From, t.To, t.Cause, line)));
+        PublishStatus();
+    }
+
+    private void RunUpScript() => RunScript(Config.UpScript, "up", onDone: () =>
+    {
+        // Scripts own the VIP in ucarp mode and run in the background here: announce again once
+        // the VIP is really configured, if we are still MASTER.
+        if (!Config.ManageVip && _machine?.State == CarpState.Master)
+        {
+            SendGratuitousArp();
+        }
+    });
+
+    private void OnSplitBrain(CarpEffect.SplitBrain sb)
+    {
+        var (level, line) = CarpNoticeText.Render(sb);
+        LogCarp(level, line);
+        var now = _time.GetUtcNow();
+        CarpState state;
+        lock (_statusLock)
+        {
+            _splitBrain = sb.Resolved ? null : new SplitBrainInfo(sb.OtherMaster, now);
+            state = _state;
+        }
+        _publish(new EngineEvent.SplitBrainChanged(new SplitBrainRecord(now, Config.Key, Config.Interface, Config.Vhid, sb.OtherMaster, sb.Resolved, state, line)));
         PublishStatus();
     }
 

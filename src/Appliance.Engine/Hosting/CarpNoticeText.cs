@@ -23,6 +23,10 @@ public static class CarpNoticeText
         _ => throw new ArgumentOutOfRangeException(nameof(notice), notice.Kind, "unknown notice"),
     };
 
+    /// <summary>The split-brain line, the same in the log, the history and `appliance carp`'s output.</summary>
+    public static (LogLevel Level, string Text) Render(CarpEffect.SplitBrain splitBrain) =>
+        (LogLevel.Warning, $"split brain: another MASTER ({splitBrain.OtherMaster}) seen{(splitBrain.Resolved ? "; resolved" : "")}");
+
     private static IEnumerable<string> Causes(CarpEffect.Notice notice) =>
         (notice.Maintenance ? ["maintenance"] : Array.Empty<string>()).Concat(notice.Demotions ?? []);
 }

@@ -25,11 +25,29 @@ public sealed record VhidStatus(
     PeerInfo? LastPeer,
     VhidCounters Counters,
     bool Maintenance,
-    IReadOnlyList<string> Demotions)
+    IReadOnlyList<string> Demotions,
+    SplitBrainInfo? SplitBrain = null)
 {
     public TimeSpan AdvertInterval => CarpTiming.AdvertInterval(Config.AdvBase, Config.AdvSkew);
     public TimeSpan MasterDown => CarpTiming.MasterDown(Config.AdvBase, Config.AdvSkew, Config.DeadRatio);
 }
+
+/// <summary>A split brain in progress: another MASTER heard while we are MASTER, since when (docs/carp-protocol.md, 6.12).</summary>
+public sealed record SplitBrainInfo(IPAddress OtherMaster, DateTimeOffset Since);
+
+/// <summary>
+/// A split brain seen (<paramref name="Resolved"/> false: it began) or resolved (we yielded, or the other master
+/// went quiet), with the log line ("split brain: another MASTER (198.18.0.3) seen; resolved") and our state then.
+/// </summary>
+public sealed record SplitBrainRecord(
+    DateTimeOffset At,
+    string Key,
+    string Interface,
+    byte Vhid,
+    IPAddress OtherMaster,
+    bool Resolved,
+    CarpState State,
+    string LogLine);
 
 /// <summary>One state change, with the ucarp-style syslog line ("Switching to state: MASTER").</summary>
 public sealed record TransitionRecord(
@@ -50,6 +68,9 @@ public abstract record EngineEvent
     }
 
     public sealed record Transitioned(TransitionRecord Transition) : EngineEvent;
+
+    /// <summary>A split brain began or was resolved.</summary>
+    public sealed record SplitBrainChanged(SplitBrainRecord SplitBrain) : EngineEvent;
 
     /// <summary>State, peer, maintenance or demotions changed (not every counter tick).</summary>
     public sealed record StatusChanged(VhidStatus Status) : EngineEvent;

@@ -25,6 +25,15 @@ public abstract record CarpEffect
     /// </summary>
     public sealed record Notice(CarpNotice Kind, bool Maintenance = false, IReadOnlyList<string>? Demotions = null) : CarpEffect;
 
+    /// <summary>
+    /// A split brain (another MASTER, <paramref name="OtherMaster"/>, heard while we were MASTER): seen (it lasts
+    /// until resolved) or resolved (we yielded, or the other master went quiet for one master-down interval).
+    /// </summary>
+    public sealed record SplitBrain(System.Net.IPAddress OtherMaster, bool Resolved) : CarpEffect;
+
+    /// <summary>We won a split brain: run the upscript again so whatever it announces follows us (once per episode).</summary>
+    public sealed record Reannounce : CarpEffect;
+
     /// <summary>A graceful stop finished: the VIP is released and the instance may close.</summary>
     public sealed record Stopped : CarpEffect;
 }

@@ -126,6 +126,7 @@ public sealed partial class CarpStateMachine : IDisposable
             {
                 return;
             }
+            var newest = _counter;
             // ucarp adopts the counter of every valid advert, in any state (docs/carp-protocol.md, 3.3 Counter).
             _counter = counter;
             _initCounter = false;
@@ -145,6 +146,7 @@ public sealed partial class CarpStateMachine : IDisposable
                         SetState(fx, CarpState.Backup, _stopping ? TransitionCause.Shutdown : DemotedLocked ? DemotionCause : TransitionCause.BetterMasterSeen, runScripts: true);
                         ArmMasterDown(_masterDown);
                         fx.Add(new CarpEffect.Notice(CarpNotice.PreferredMasterSeen));
+                        YieldSplitBrainLocked(fx, source, IsSplitBrain(newest, counter));
                         if (_stopping)
                         {
                             CompleteStopLocked(fx);
@@ -157,6 +159,7 @@ public sealed partial class CarpStateMachine : IDisposable
                         fx.Add(new CarpEffect.Notice(CarpNotice.ReassertingVip));
                         // Not in ucarp: answer at once so the other master yields now, not at our next tick.
                         fx.Add(NextAdvert());
+                        WinSplitBrainLocked(fx, source, IsSplitBrain(newest, counter));
                     }
                     break;
                 case CarpState.Backup:
@@ -350,6 +353,7 @@ public sealed partial class CarpStateMachine : IDisposable
         }
         _advertTimer.Dispose();
         _masterDownTimer.Dispose();
+        _splitBrainTimer?.Dispose();
     }
 
     private long EffectivePriority => DemotedLocked

@@ -21,4 +21,6 @@ public enum TransitionCause
     Demoted,
     /// <summary>The engine is stopping.</summary>
     Shutdown,
+    /// <summary>Not a state change: a split brain was resolved (history entries of kind "splitBrain", From == To).</summary>
+    SplitBrain,
 }

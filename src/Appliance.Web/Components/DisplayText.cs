@@ -18,6 +18,7 @@ public static class DisplayText
         ["adminAction"] = "admin action",
         ["demoted"] = "demoted",
         ["shutdown"] = "shutdown",
+        ["splitBrain"] = "split brain",
     };
 
     private static readonly Dictionary<string, string> Drops = new(StringComparer.Ordinal)

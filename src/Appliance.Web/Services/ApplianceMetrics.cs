@@ -35,6 +35,8 @@ public sealed class ApplianceMetrics
             description: "1 while the VHID is in persistent maintenance.");
         meter.CreateObservableCounter("appliance_transitions_total", () => PerVhid(s => _feed.Totals(s.Key).Transitions, Labels),
             description: "State transitions since the appliance started.");
+        meter.CreateObservableCounter("appliance_split_brains_total", () => PerVhid(s => _feed.Totals(s.Key).SplitBrains, Labels),
+            description: "Split brains seen (another MASTER heard while MASTER) since the appliance started.");
         meter.CreateObservableCounter("appliance_adverts_sent_total", () => PerVhid(s => s.Counters.AdvertsSent, Labels),
             description: "CARP advertisements sent.");
         meter.CreateObservableCounter("appliance_adverts_received_total", () => PerVhid(s => s.Counters.AdvertsReceived, Labels),

@@ -10,37 +10,32 @@ public sealed class HistoryService(IApplianceStore store, TimeProvider timeProvi
     public const int DefaultTake = 100;
     public const int MaxTake = 10_000;
 
-    public TransitionDto Append(TransitionRecord record)
-    {
-        var stored = new StoredTransition
-        {
-            At = record.At,
-            Key = record.Key,
-            Interface = record.Interface,
-            Vhid = record.Vhid,
-            From = record.From,
-            To = record.To,
-            Cause = record.Cause,
-            LogLine = record.LogLine,
-        };
-        stored.Id = store.History.Append(stored);
-        return TransitionDto.FromStored(stored);
-    }
+    public TransitionDto Append(TransitionRecord record) =>
+        Append(record.At, record.Key, record.Interface, record.Vhid, record.From, record.To, record.Cause, record.LogLine, HistoryKinds.Transition);
 
     /// <summary>Records the start (<paramref name="started"/>) or end of a health-check demotion at the VHID's current state.</summary>
-    public TransitionDto AppendDemotion(string key, string iface, int vhid, CarpState state, bool started, string line)
+    public TransitionDto AppendDemotion(string key, string iface, int vhid, CarpState state, bool started, string line) =>
+        Append(timeProvider.GetUtcNow(), key, iface, vhid, state, state, TransitionCause.Demoted, line,
+            started ? HistoryKinds.Demoted : HistoryKinds.DemotionCleared);
+
+    /// <summary>Records a resolved split brain ("split brain: another MASTER (198.18.0.3) seen; resolved") at the state after it.</summary>
+    public TransitionDto AppendSplitBrain(SplitBrainRecord record) =>
+        Append(record.At, record.Key, record.Interface, record.Vhid, record.State, record.State, TransitionCause.SplitBrain, record.LogLine, HistoryKinds.SplitBrain);
+
+    private TransitionDto Append(DateTimeOffset at, string key, string iface, int vhid, CarpState from, CarpState to,
+        TransitionCause cause, string line, string kind)
     {
         var stored = new StoredTransition
         {
-            At = timeProvider.GetUtcNow(),
+            At = at,
             Key = key,
             Interface = iface,
             Vhid = vhid,
-            From = state,
-            To = state,
-            Cause = TransitionCause.Demoted,
+            From = from,
+            To = to,
+            Cause = cause,
             LogLine = line,
-            Kind = started ? HistoryKinds.Demoted : HistoryKinds.DemotionCleared,
+            Kind = kind,
         };
         stored.Id = store.History.Append(stored);
         return TransitionDto.FromStored(stored);

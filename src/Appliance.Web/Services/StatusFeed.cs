@@ -113,6 +113,12 @@ public sealed partial class StatusFeed(ICarpEngine engine, HealthService health,
                     _totals.AddOrUpdate(record.Key, _ => VhidTotals.None.Add(record.To), (_, t) => t.Add(record.To));
                     Raise(Transition, history.Append(record));
                     break;
+                case EngineEvent.SplitBrainChanged { SplitBrain: var sb } when !sb.Resolved:
+                    _totals.AddOrUpdate(sb.Key, _ => VhidTotals.None.AddSplitBrain(), (_, t) => t.AddSplitBrain());
+                    break;
+                case EngineEvent.SplitBrainChanged { SplitBrain: var sb }:
+                    Raise(Transition, history.AppendSplitBrain(sb));
+                    break;
                 case EngineEvent.StatusChanged changed:
                     Raise(Status, ToDto(changed.Status));
                     break;
@@ -202,14 +208,17 @@ public sealed partial class StatusFeed(ICarpEngine engine, HealthService health,
             s.AdvertInterval.TotalMilliseconds,
             s.MasterDown.TotalMilliseconds,
             checks.Select(c => new CheckStatusDto(c.Name, KindName(c.Kind), c.Target, c.Healthy, c.LastResult, c.LastRun,
-                c.ConsecutiveSuccesses, c.ConsecutiveFailures, c.DemotionReason)).ToList());
+                c.ConsecutiveSuccesses, c.ConsecutiveFailures, c.DemotionReason)).ToList(),
+            s.SplitBrain is { } sb ? new SplitBrainDto(sb.OtherMaster.ToString(), sb.Since) : null);
     }
 }
 
-/// <summary>Transitions of one VHID since the process started: all of them, and those into MASTER.</summary>
-public sealed record VhidTotals(long Transitions, long BecameMaster)
+/// <summary>Transitions of one VHID since the process started: all of them, those into MASTER, and split brains seen.</summary>
+public sealed record VhidTotals(long Transitions, long BecameMaster, long SplitBrains = 0)
 {
     public static readonly VhidTotals None = new(0, 0);
 
-    public VhidTotals Add(CarpState to) => new(Transitions + 1, BecameMaster + (to == CarpState.Master ? 1 : 0));
+    public VhidTotals Add(CarpState to) => this with { Transitions = Transitions + 1, BecameMaster = BecameMaster + (to == CarpState.Master ? 1 : 0) };
+
+    public VhidTotals AddSplitBrain() => this with { SplitBrains = SplitBrains + 1 };
 }

@@ -28,7 +28,11 @@ public sealed record VhidStatusDto(
     string? Message,
     double AdvertIntervalMs,
     double MasterDownMs,
-    IReadOnlyList<CheckStatusDto> Checks);
+    IReadOnlyList<CheckStatusDto> Checks,
+    SplitBrainDto? SplitBrain = null);
+
+/// <summary>A split brain in progress: another MASTER heard while this node is MASTER, since when; null otherwise.</summary>
+public sealed record SplitBrainDto(string OtherMaster, DateTimeOffset Since);
 
 /// <summary>
 /// One health check of a VHID, live: <see cref="LastResult"/> is the last run as a sentence, <see cref="DemotionReason"/>

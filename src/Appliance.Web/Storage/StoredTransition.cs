@@ -4,7 +4,8 @@ namespace Appliance.Web.Storage;
 
 /// <summary>
 /// One entry of the history: every state change, with its cause and ucarp's log line, and (kind "demoted" /
-/// "demotionCleared") the start and end of a health-check demotion, where From == To is the state at that moment.
+/// "demotionCleared") the start and end of a health-check demotion, where From == To is the state at that moment,
+/// and (kind "splitBrain") a split brain resolved, From == To the state after it.
 /// </summary>
 public sealed class StoredTransition
 {
@@ -17,7 +18,7 @@ public sealed class StoredTransition
     public CarpState To { get; set; }
     public TransitionCause Cause { get; set; }
     public string LogLine { get; set; } = "";
-    /// <summary>"transition" (also for records written before kinds existed), "demoted" or "demotionCleared".</summary>
+    /// <summary>"transition" (also for records written before kinds existed), "demoted", "demotionCleared" or "splitBrain".</summary>
     public string Kind { get; set; } = HistoryKinds.Transition;
 }
 
@@ -27,4 +28,5 @@ public static class HistoryKinds
     public const string Transition = "transition";
     public const string Demoted = "demoted";
     public const string DemotionCleared = "demotionCleared";
+    public const string SplitBrain = "splitBrain";
 }

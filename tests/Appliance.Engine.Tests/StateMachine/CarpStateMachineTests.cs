@@ -268,10 +268,13 @@ public class CarpStateMachineTests
         h.Advert(Peer, 1, 0, counter: 500);
         Assert.Equal(CarpState.Backup, h.Machine.State);
         var fx = h.Take();
-        Assert.Equal(3, fx.Count);
+        // Counter 500 is not ours + 1: an independent sequence, so a split brain seen and resolved by yielding.
+        Assert.Equal(5, fx.Count);
         Assert.Equal(new SendAdvert(1, 50, 501), fx[0]);
         Assert.Equal(new Transition(CarpState.Master, CarpState.Backup, TransitionCause.BetterMasterSeen, true), fx[1]);
         Assert.Equal(new Notice(CarpNotice.PreferredMasterSeen), fx[2]);
+        Assert.Equal(new SplitBrain(IPAddress.Parse(Peer), Resolved: false), fx[3]);
+        Assert.Equal(new SplitBrain(IPAddress.Parse(Peer), Resolved: true), fx[4]);
 
         // Adverts stopped; master-down is armed again from the yield.
         var masterDown = CarpTiming.MasterDown(1, 50, 3);

@@ -26,4 +26,28 @@ public sealed class StatusFeedTests
         Assert.True(received.Id > 0);
         Assert.Equal("MASTER", (await status.Task.WaitAsync(TestHost.Timeout)).State);
     }
+
+    [Fact]
+    public async Task StatusFeed_SplitBrain_StatusWhileItLastsThenHistoryEntryAndCount()
+    {
+        await using var host = await TestHost.StartAsync(new TestHostOptions { UseFakeEngine = true });
+        using var client = await host.CreateAuthenticatedClientAsync();
+        await Json.CreateVhidAsync(client, Json.Vhid());
+        var feed = host.Services.GetRequiredService<StatusFeed>();
+        var seen = new TaskCompletionSource<VhidStatusDto>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entry = new TaskCompletionSource<TransitionDto>(TaskCreationOptions.RunContinuationsAsynchronously);
+        feed.Status += s => { if (s.SplitBrain is not null) { seen.TrySetResult(s); } };
+        feed.Transition += t => entry.TrySetResult(t);
+
+        host.Engine!.RaiseSplitBrain("eth-test0/7", System.Net.IPAddress.Parse("198.18.0.3"), resolved: false);
+        Assert.Equal("198.18.0.3", (await seen.Task.WaitAsync(TestHost.Timeout)).SplitBrain!.OtherMaster);
+        host.Engine.RaiseSplitBrain("eth-test0/7", System.Net.IPAddress.Parse("198.18.0.3"), resolved: true);
+
+        var stored = await entry.Task.WaitAsync(TestHost.Timeout);
+        Assert.Equal(("splitBrain", "splitBrain"), (stored.Kind, stored.Cause));
+        Assert.Equal("split brain: another MASTER (198.18.0.3) seen; resolved", stored.LogLine);
+        Assert.True(stored.Id > 0);
+        Assert.Equal(1, feed.Totals("eth-test0/7").SplitBrains);
+        Assert.Null(feed.Get("eth-test0/7")!.SplitBrain);
+    }
 }
