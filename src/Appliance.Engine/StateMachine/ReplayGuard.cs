@@ -156,6 +156,12 @@ internal sealed class ReplayGuard
 
     private bool CountRepeat(IPAddress source, ulong counter)
     {
+        if (_peer is not null && !source.Equals(_peer))
+        {
+            // Only the source we follow can be a constant-cookie sender: another address repeating one
+            // counter is replaying, and must not displace the real peer's cookie.
+            return false;
+        }
         if (counter == _repeatCounter && source.Equals(_repeatSource))
         {
             _repeats++;
