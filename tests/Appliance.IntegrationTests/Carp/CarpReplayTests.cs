@@ -92,6 +92,59 @@ public sealed class CarpReplayTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task PartitionHeal_BothMastersWithTheirOwnSequences_ConvergeToTheBetterOne()
+    {
+        await using var lab = new NetworkLab();
+        var a = lab.AddNode("a");
+        var b = lab.AddNode("b");
+        var x = lab.AddNode("x");
+        var vip = lab.AllocateAddress();
+        var carpA = StartCarp(lab, a, [.. CommonArgs(a, vip, Vhid, Password, 0), "--manage-vip"]);
+        await carpA.WaitForLineAsync(MasterLine, FirstMaster);
+        var carpB = StartCarp(lab, b, [.. CommonArgs(b, vip, Vhid, Password, 100), "--manage-vip"]);
+        await carpB.WaitForLineAsync(BackupLine, Short);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        // b's bridge port disabled: carrier stays up, frames stop; b times out and both are MASTER, each counting on
+        // from where it was (b from a's last counter it adopted).
+        var fromA = carpA.LineCount;
+        var fromB = carpB.LineCount;
+        SetPortState(lab, b, 0);
+        try
+        {
+            await carpB.WaitForLineAsync(MasterLine, MasterDown(100) + TimeSpan.FromSeconds(3), fromB);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.True(lab.HasAddress(a, vip) && lab.HasAddress(b, vip), "both MASTER during the partition");
+            var counterA = FrameInjector.CounterOf(FrameInjector.CaptureAdvert(lab, x, a, Short));
+            var healedAt = DateTime.Now;
+            SetPortState(lab, b, 3);
+            var yielded = await carpB.WaitForLineAsync(BackupLine, TimeSpan.FromSeconds(3), fromB);
+            await Eventually.TrueAsync(() => !lab.HasAddress(b, vip), "VIP released by b", TimeSpan.FromSeconds(2));
+            var counterAfter = FrameInjector.CounterOf(FrameInjector.CaptureAdvert(lab, x, a, Short));
+            output.WriteLine($"a's counter before heal 0x{counterA:x16}, after 0x{counterAfter:x16}; b yielded {Ms(Stamp(yielded) - healedAt)} after the heal; " +
+                $"replay lines a/b: {LinesWith(carpA, Replayed, fromA).Count}/{LinesWith(carpB, Replayed, fromB).Count}");
+            Assert.InRange(Stamp(yielded) - healedAt, TimeSpan.Zero, TimeSpan.FromSeconds(2));
+            Assert.Equal(["a"], Holders(lab, vip));
+            Assert.Equal("MASTER", LastState(carpA));
+            Assert.Empty(LinesWith(carpA, BackupLine, fromA));
+            // The two sequences met and one continued: a's counter only grew, across the heal.
+            Assert.True(unchecked((long)(counterAfter - counterA)) > 0, "serial-number newer");
+        }
+        finally
+        {
+            SetPortState(lab, b, 3);
+        }
+    }
+
+    /// <summary>The node's bridge port: 0 disabled (frames stop, carrier stays), 3 forwarding (docs/namespace-lab.md).</summary>
+    private static void SetPortState(NetworkLab lab, LabNode node, int state)
+    {
+        using var process = System.Diagnostics.Process.Start("ip",
+            ["netns", "exec", lab.BridgeNamespace, "bridge", "link", "set", "dev", node.BridgePort, "state", state.ToString(CultureInfo.InvariantCulture)])!;
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(10)) && process.ExitCode == 0, $"bridge link set {node.BridgePort} state {state}");
+    }
+
+    [Fact]
     public async Task UcarpMasterInRandomMode_ApplianceBackup_ZeroReplayDropsThenRolesSwapAndBack()
     {
         await using var lab = new NetworkLab();
