@@ -60,11 +60,7 @@ public sealed class CarpReplayTests(ITestOutputHelper output)
         var x = lab.AddNode("x");
         var vip = lab.AllocateAddress();
         using var injector = FrameInjector.Open(lab, x);
-        var master = StartCarp(lab, a, [.. CommonArgs(a, vip, Vhid, Password, 0), "--manage-vip"]);
-        await master.WaitForLineAsync(MasterLine, FirstMaster);
-        var backup = StartCarp(lab, b, [.. CommonArgs(b, vip, Vhid, Password, 100), "--manage-vip"]);
-        await backup.WaitForLineAsync(BackupLine, Short);
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var (master, backup) = await StartPairAsync(lab, a, b, vip);
 
         // The master's last advert: captured, then the master dies at once.
         var last = FrameInjector.CaptureAdvert(lab, x, a, Short);
@@ -99,11 +95,7 @@ public sealed class CarpReplayTests(ITestOutputHelper output)
         var b = lab.AddNode("b");
         var x = lab.AddNode("x");
         var vip = lab.AllocateAddress();
-        var carpA = StartCarp(lab, a, [.. CommonArgs(a, vip, Vhid, Password, 0), "--manage-vip"]);
-        await carpA.WaitForLineAsync(MasterLine, FirstMaster);
-        var carpB = StartCarp(lab, b, [.. CommonArgs(b, vip, Vhid, Password, 100), "--manage-vip"]);
-        await carpB.WaitForLineAsync(BackupLine, Short);
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var (carpA, carpB) = await StartPairAsync(lab, a, b, vip);
 
         // b's bridge port disabled: carrier stays up, frames stop; b times out and both are MASTER, each counting on
         // from where it was (b from a's last counter it adopted).
@@ -134,6 +126,17 @@ public sealed class CarpReplayTests(ITestOutputHelper output)
         {
             SetPortState(lab, b, 3);
         }
+    }
+
+    /// <summary>a MASTER with advskew 0, then b BACKUP with advskew 100, b having heard a for a while.</summary>
+    private static async Task<(LabProcess Master, LabProcess Backup)> StartPairAsync(NetworkLab lab, LabNode a, LabNode b, System.Net.IPAddress vip)
+    {
+        var master = StartCarp(lab, a, [.. CommonArgs(a, vip, Vhid, Password, 0), "--manage-vip"]);
+        await master.WaitForLineAsync(MasterLine, FirstMaster);
+        var backup = StartCarp(lab, b, [.. CommonArgs(b, vip, Vhid, Password, 100), "--manage-vip"]);
+        await backup.WaitForLineAsync(BackupLine, Short);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        return (master, backup);
     }
 
     /// <summary>The node's bridge port: 0 disabled (frames stop, carrier stays), 3 forwarding (docs/namespace-lab.md).</summary>
