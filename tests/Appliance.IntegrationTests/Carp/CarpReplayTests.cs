@@ -163,7 +163,8 @@ public sealed class CarpReplayTests(ITestOutputHelper output)
         // Several master-down periods: one dropped advert in three would already make b take over.
         await Task.Delay(MasterDown(50) * 3);
         Assert.Equal("BACKUP", LastState(carp));
-        Assert.Empty(LinesWith(carp, Replayed));
+        var randomPhase = LinesWith(carp, Replayed);
+        Assert.True(randomPhase.Count == 0, string.Join('\n', randomPhase));
 
         // ucarp dies: the appliance takes over; ucarp comes back, adopts the appliance's counter and preempts.
         var fromLine = carp.LineCount;
@@ -175,7 +176,12 @@ public sealed class CarpReplayTests(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Equal("BACKUP", LastState(carp));
         Assert.Equal("MASTER", LastState(ucarp2));
-        Assert.Empty(LinesWith(carp, Replayed));
+        // ucarp reads through pcap, up to ~1 s late: when it preempts with the counter it adopted + 1, we may have sent
+        // that very value meanwhile, and the two are the same bytes, so that one advert is a replay to us (docs/replay.md,
+        // ucarp peers in both roles). Its next advert is newer, and we yield.
+        var preemptPhase = LinesWith(carp, Replayed, fromLine);
+        output.WriteLine($"replay drops while ucarp preempted: {preemptPhase.Count}" + string.Concat(preemptPhase.Select(l => "\n  " + l)));
+        Assert.True(preemptPhase.Count <= 2, string.Join('\n', preemptPhase));
         Assert.Empty(LinesWith(carp, BadDigest));
     }
 }
