@@ -23,7 +23,8 @@ public sealed record CarpCommandLine(CarpGlobalOptions Global, IReadOnlyList<Vhi
 /// by unambiguous prefix, <c>--opt=value</c> or <c>--opt value</c>, bundled short flags (<c>-Pz</c>) and
 /// attached values (<c>-v42</c>). Extensions: <c>--next</c> starts another VHID group in the same process,
 /// <c>--config FILE</c> reads one group per line, <c>--manage-vip</c> makes the engine add and remove the
-/// VIP itself, <c>--prefixlen N</c> is the VIP's prefix length for that. Unlike ucarp, values out of range
+/// VIP itself, <c>--prefixlen N</c> is the VIP's prefix length for that, <c>--replaycheck strict|relaxed</c> sets the
+/// replay check (docs/replay.md). Unlike ucarp, values out of range
 /// are errors rather than taken modulo 256, and every error names its field.
 /// </summary>
 public static class UcarpCommandLine
@@ -58,6 +59,7 @@ public static class UcarpCommandLine
         // Extensions (not in ucarp).
         new("manage-vip", null, false),
         new("prefixlen", null, true),
+        new("replaycheck", null, true),
         new("next", null, false),
         new("config", null, true),
     ];
@@ -96,6 +98,7 @@ public static class UcarpCommandLine
         Extensions:
           --manage-vip: the engine adds/removes the VIP itself (netlink) and sends gratuitous ARP
           --prefixlen=<n>: prefix length of the VIP with --manage-vip ({VhidRules.PrefixLength}, default 32)
+          --replaycheck=strict|relaxed: drop replayed adverts (default strict); relaxed also accepts a peer's constant counter (OpenBSD)
           --next: start another VHID group (several VIPs in one process)
           --config=<file>: read groups from <file>, one ucarp command line per line (# comments)
         """;
@@ -453,6 +456,7 @@ public static class UcarpCommandLine
         VhidField.UpScript => "upscript",
         VhidField.DownScript => "downscript",
         VhidField.ExtraParameter => "xparam",
+        VhidField.ReplayCheck => "replaycheck",
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
     };
 
@@ -471,6 +475,7 @@ public static class UcarpCommandLine
         UpScript = g.GetValueOrDefault("upscript"),
         DownScript = g.GetValueOrDefault("downscript"),
         ExtraParameter = g.GetValueOrDefault("xparam"),
+        ReplayCheck = g.GetValueOrDefault("replaycheck"),
         Preempt = g.ContainsKey("preempt"),
         Neutral = g.ContainsKey("neutral"),
         NoMulticast = g.ContainsKey("nomcast"),

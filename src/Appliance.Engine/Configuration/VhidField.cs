@@ -20,4 +20,5 @@ public enum VhidField
     UpScript,
     DownScript,
     ExtraParameter,
+    ReplayCheck,
 }

@@ -81,6 +81,7 @@ public static class VhidRules
         var up = Text(found, VhidField.UpScript, settings.UpScript);
         var down = Text(found, VhidField.DownScript, settings.DownScript);
         var xparam = Text(found, VhidField.ExtraParameter, settings.ExtraParameter);
+        var replayCheck = ReplayCheckOf(found, settings.ReplayCheck);
 
         if (found.Count > 0)
         {
@@ -107,8 +108,30 @@ public static class VhidRules
             DownScript = down,
             ExtraParameter = xparam,
             ManageVip = settings.ManageVip,
+            ReplayCheck = replayCheck,
         };
         return true;
+    }
+
+    /// <summary>The replay check's values as every entry point spells them (docs/replay.md).</summary>
+    public static IReadOnlyList<string> ReplayCheckNames { get; } = ["strict", "relaxed"];
+
+    /// <summary>The wire/flag name of a replay check: "strict" or "relaxed".</summary>
+    public static string ReplayCheckName(ReplayCheck check) => check == ReplayCheck.Relaxed ? "relaxed" : "strict";
+
+    private static ReplayCheck ReplayCheckOf(List<VhidRuleError> found, string? text)
+    {
+        var value = text?.Trim();
+        if (string.IsNullOrEmpty(value) || string.Equals(value, "strict", StringComparison.OrdinalIgnoreCase))
+        {
+            return ReplayCheck.Strict;
+        }
+        if (string.Equals(value, "relaxed", StringComparison.OrdinalIgnoreCase))
+        {
+            return ReplayCheck.Relaxed;
+        }
+        found.Add(new(VhidField.ReplayCheck, $"must be strict or relaxed (got '{value}')"));
+        return ReplayCheck.Strict;
     }
 
     /// <summary>

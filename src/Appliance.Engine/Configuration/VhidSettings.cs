@@ -21,6 +21,8 @@ public sealed record VhidSettings
     public string? UpScript { get; init; }
     public string? DownScript { get; init; }
     public string? ExtraParameter { get; init; }
+    /// <summary>"strict" (the default when null) or "relaxed" (docs/replay.md).</summary>
+    public string? ReplayCheck { get; init; }
     public bool Preempt { get; init; }
     public bool Neutral { get; init; }
     public bool NoMulticast { get; init; }

@@ -194,17 +194,28 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
             return;
         }
         Interlocked.Increment(ref _received);
-        var peerChanged = false;
+        var verdict = _machine!.OnAdvert(advert.Source, advert.AdvBase, advert.AdvSkew, advert.Counter);
+        if (!verdict.Accepted)
+        {
+            // Not in ucarp (docs/replay.md): counted and logged like the codec's drops; the peer shown stays the last accepted one.
+            Interlocked.Increment(ref _drops[(int)DropReason.Replay]);
+            LogDrop($"Replayed advert from {advert.Source}: counter 0x{advert.Counter:x16} seen before or not newer than 0x{verdict.Newest ?? 0:x16}");
+            return;
+        }
+        if (UpdatePeer(advert, verdict.PeerMode))
+        {
+            PublishStatus();
+        }
+    }
+
+    private bool UpdatePeer(ReceivedAdvert advert, CounterMode mode)
+    {
         lock (_statusLock)
         {
             var old = _peer;
-            _peer = new PeerInfo(advert.Source, advert.AdvBase, advert.AdvSkew, _time.GetUtcNow());
-            peerChanged = old is null || !old.Source.Equals(advert.Source) || old.AdvBase != advert.AdvBase || old.AdvSkew != advert.AdvSkew;
-        }
-        _machine!.OnAdvert(advert.Source, advert.AdvBase, advert.AdvSkew, advert.Counter);
-        if (peerChanged)
-        {
-            PublishStatus();
+            _peer = new PeerInfo(advert.Source, advert.AdvBase, advert.AdvSkew, _time.GetUtcNow()) { Demotion = advert.Demotion, CounterMode = mode };
+            return old is null || !old.Source.Equals(advert.Source) || old.AdvBase != advert.AdvBase || old.AdvSkew != advert.AdvSkew
+                || old.Demotion != advert.Demotion || old.CounterMode != mode;
         }
     }
 

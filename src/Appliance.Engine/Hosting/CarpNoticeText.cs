@@ -20,6 +20,9 @@ public static class CarpNoticeText
         CarpNotice.Demoted => (LogLevel.Warning,
             $"Demoted ({string.Join(", ", Causes(notice))}): advertising {CarpStateMachine.BowOutAdvBase}/{CarpStateMachine.BowOutAdvSkew} so a peer takes over"),
         CarpNotice.DemotionCleared => (LogLevel.Warning, "Demotion cleared: advertising normal priority again"),
+        CarpNotice.ConstantCounter => (LogLevel.Warning,
+            $"Constant counter 0x{notice.Counter:x16} from {notice.Source} (OpenBSD's cookie?): its repeats are "
+            + (notice.Relaxed ? "accepted (replaycheck relaxed)" : "dropped as replays (replaycheck strict)")),
         _ => throw new ArgumentOutOfRangeException(nameof(notice), notice.Kind, "unknown notice"),
     };
 

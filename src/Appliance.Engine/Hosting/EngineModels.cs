@@ -4,8 +4,15 @@ using Appliance.Engine.StateMachine;
 
 namespace Appliance.Engine.Hosting;
 
-/// <summary>The peer last heard on a VHID (a valid advert from another node).</summary>
-public sealed record PeerInfo(IPAddress Source, byte AdvBase, byte AdvSkew, DateTimeOffset HeardAt);
+/// <summary>The peer last heard on a VHID (a valid advert from another node that was not a replay).</summary>
+public sealed record PeerInfo(IPAddress Source, byte AdvBase, byte AdvSkew, DateTimeOffset HeardAt)
+{
+    /// <summary>The advert's byte 4: OpenBSD's demotion count, 0 from ucarp and from us.</summary>
+    public byte Demotion { get; init; }
+
+    /// <summary>How this peer's counters move (docs/replay.md, Counter modes).</summary>
+    public CounterMode CounterMode { get; init; }
+}
 
 /// <summary>Per-VHID counters since the VHID (re)started.</summary>
 public sealed record VhidCounters(long AdvertsSent, long AdvertsReceived, IReadOnlyDictionary<DropReason, long> Drops)

@@ -181,7 +181,7 @@ public static class CarpCodec
         }
 
         reason = default;
-        advert = new ReceivedAdvert(new IPAddress(sourceBytes), vhid, carp[5], carp[2], counter, ttl);
+        advert = new ReceivedAdvert(new IPAddress(sourceBytes), vhid, carp[5], carp[2], counter, ttl) { Demotion = carp[4] };
         return true;
     }
 

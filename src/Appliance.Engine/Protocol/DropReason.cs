@@ -24,4 +24,6 @@ public enum DropReason
     BadChecksum,
     /// <summary>HMAC mismatch ("Bad digest").</summary>
     BadDigest,
+    /// <summary>A valid advert whose counter this VHID has seen or that is not newer than its newest (docs/replay.md); not in ucarp.</summary>
+    Replay,
 }

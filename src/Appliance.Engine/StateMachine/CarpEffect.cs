@@ -21,9 +21,16 @@ public abstract record CarpEffect
 
     /// <summary>
     /// Something to tell the admin, as a code: the host renders ucarp's words for it. For <see cref="CarpNotice.Demoted"/>,
-    /// whether maintenance is one of the causes and the other demotion reasons (sentences from their sources).
+    /// whether maintenance is one of the causes and the other demotion reasons (sentences from their sources). For
+    /// <see cref="CarpNotice.ConstantCounter"/>, the source, its counter and whether the replay check is relaxed.
     /// </summary>
-    public sealed record Notice(CarpNotice Kind, bool Maintenance = false, IReadOnlyList<string>? Demotions = null) : CarpEffect;
+    public sealed record Notice(
+        CarpNotice Kind,
+        bool Maintenance = false,
+        IReadOnlyList<string>? Demotions = null,
+        System.Net.IPAddress? Source = null,
+        ulong Counter = 0,
+        bool Relaxed = false) : CarpEffect;
 
     /// <summary>
     /// A split brain (another MASTER, <paramref name="OtherMaster"/>, heard while we were MASTER): seen (it lasts

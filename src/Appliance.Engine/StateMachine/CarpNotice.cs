@@ -29,4 +29,10 @@ public enum CarpNotice
 
     /// <summary>The last demotion ended: normal priority again.</summary>
     DemotionCleared,
+
+    /// <summary>
+    /// A source sent the same counter several adverts in a row (OpenBSD's constant cookie): said once per source and
+    /// counter, with whether the VHID's replay check is relaxed (repeats accepted) or strict (dropped as replays).
+    /// </summary>
+    ConstantCounter,
 }

@@ -57,7 +57,25 @@ public sealed partial class CarpStateMachine
         {
             return;
         }
-        // Resolved once the other master has been quiet for one master-down interval.
+        ExtendSplitBrainLocked();
+    }
+
+    /// <summary>
+    /// An advert from the other master that the replay guard dropped: once we have adopted its counter and advertised
+    /// on, a master that cannot hear us (a one-way partition) sends counters we have already passed. It is still
+    /// there, so the episode stays open; nothing else follows from such an advert.
+    /// </summary>
+    private void OnReplayFromOtherMasterLocked(IPAddress source)
+    {
+        if (_state == CarpState.Master && _otherMaster is not null && _otherMaster.Equals(source))
+        {
+            ExtendSplitBrainLocked();
+        }
+    }
+
+    /// <summary>Resolved once the other master has been quiet for one master-down interval.</summary>
+    private void ExtendSplitBrainLocked()
+    {
         _otherMasterQuietAt = _time.GetTimestamp() + (long)(_masterDown.TotalSeconds * _time.TimestampFrequency);
         _splitBrainTimer ??= _time.CreateTimer(static s => ((CarpStateMachine)s!).OnSplitBrainTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _splitBrainTimer.Change(_masterDown, Timeout.InfiniteTimeSpan);

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Security.Cryptography;
 
 namespace Appliance.Engine.StateMachine;
 
@@ -29,8 +28,7 @@ public sealed partial class CarpStateMachine : IDisposable
     private readonly TimeSpan _masterDown;
 
     private CarpState _state = CarpState.Init;
-    private ulong _counter;
-    private bool _initCounter = true;
+    private readonly ReplayGuard _replay = new();
     private int _delayedArp;
     private bool _linkUp = true;
     private bool _maintenance;
@@ -82,6 +80,18 @@ public sealed partial class CarpStateMachine : IDisposable
         }
     }
 
+    /// <summary>The newest counter this VHID has sent or accepted (docs/replay.md); null before the first.</summary>
+    public ulong? NewestCounter
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _replay.Newest;
+            }
+        }
+    }
+
     /// <summary>True while maintenance or any demotion is in force: we advertise the bow-out pair and never preempt.</summary>
     public bool IsDemoted
     {
@@ -116,23 +126,36 @@ public sealed partial class CarpStateMachine : IDisposable
         }
     }
 
-    /// <summary>A valid advert from another node (the codec has already checked TTL, version, vhid, checksum and HMAC).</summary>
-    public void OnAdvert(IPAddress source, byte advbase, byte advskew, ulong counter)
+    /// <summary>
+    /// A valid advert from another node (the codec has already checked TTL, version, vhid, checksum and HMAC).
+    /// The replay guard judges its counter first (docs/replay.md); a replay changes nothing.
+    /// </summary>
+    public AdvertVerdict OnAdvert(IPAddress source, byte advbase, byte advskew, ulong counter)
     {
         var fx = new List<CarpEffect>();
         lock (_lock)
         {
             if (_state == CarpState.Init || _disposed || _stopped)
             {
-                return;
+                return new AdvertVerdict(true, _replay.PeerMode, _replay.Newest);
             }
-            var newest = _counter;
+            var verdict = _replay.Check(source, counter, _state == CarpState.Backup, Config.ReplayCheck, out var constant);
+            if (constant)
+            {
+                _sink.Apply(new CarpEffect.Notice(CarpNotice.ConstantCounter, Source: source, Counter: counter, Relaxed: Config.ReplayCheck == ReplayCheck.Relaxed));
+            }
+            if (verdict == ReplayVerdict.Replay)
+            {
+                OnReplayFromOtherMasterLocked(source);
+                return new AdvertVerdict(false, _replay.PeerMode, _replay.Newest);
+            }
+            var newest = _replay.Newest.GetValueOrDefault(); // a MASTER has always sent, so it is set
             // ucarp adopts the counter of every valid advert, in any state (docs/carp-protocol.md, 3.3 Counter).
-            _counter = counter;
-            _initCounter = false;
+            _replay.Accept(source, counter);
+            var accepted = new AdvertVerdict(true, _replay.PeerMode, counter);
             if (!_linkUp)
             {
-                return;
+                return accepted;
             }
             var theirs = CarpTiming.Priority(advbase, advskew);
             var ours = EffectivePriority;
@@ -180,6 +203,7 @@ public sealed partial class CarpStateMachine : IDisposable
                     break;
             }
             Emit(fx);
+            return accepted;
         }
     }
 
@@ -214,6 +238,8 @@ public sealed partial class CarpStateMachine : IDisposable
             else
             {
                 fx.Add(new CarpEffect.Notice(CarpNotice.LinkUp));
+                // The segment may have restarted while we were away (docs/replay.md, Link down and up).
+                _replay.ForgetNewest();
                 ArmMasterDown(_masterDown);
             }
             Emit(fx);
@@ -462,6 +488,7 @@ public sealed partial class CarpStateMachine : IDisposable
         _masterDownTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         // ucarp order (docs/carp-protocol.md, 6.2): log, upscript, gratuitous ARP, advert, then adverts every interval.
         SetState(fx, CarpState.Master, cause, runScripts: true);
+        _replay.ForgetPeer();
         fx.Add(new CarpEffect.SendGratuitousArp());
         fx.Add(NextAdvert());
         _delayedArp = 2;
@@ -491,21 +518,8 @@ public sealed partial class CarpStateMachine : IDisposable
         ? (BowOutAdvBase, BowOutAdvSkew)
         : (Config.AdvBase, Config.AdvSkew);
 
-    private ulong NextCounter()
-    {
-        if (_initCounter)
-        {
-            // ucarp: a fresh random counter for every advert until a valid advert is heard (docs/carp-protocol.md, 3.3).
-            Span<byte> random = stackalloc byte[8];
-            RandomNumberGenerator.Fill(random);
-            _counter = BinaryPrimitives.ReadUInt64BigEndian(random);
-        }
-        else
-        {
-            _counter = unchecked(_counter + 1);
-        }
-        return _counter;
-    }
+    /// <summary>One random start, then +1 per advert, continuing from every adopted counter (docs/carp-protocol.md, 3.3).</summary>
+    private ulong NextCounter() => _replay.NextOwn();
 
     private void ArmMasterDown(TimeSpan after)
     {

@@ -36,6 +36,8 @@ public sealed record VhidConfig
     public bool CheckScriptsBeforeRun { get; init; }
     /// <summary>When true the engine adds/removes the VIP itself (netlink) and sends the gratuitous ARP.</summary>
     public bool ManageVip { get; init; }
+    /// <summary>Replay protection (docs/replay.md): strict, or relaxed to accept a detected constant cookie.</summary>
+    public ReplayCheck ReplayCheck { get; init; }
     /// <summary>The text of --addr as the admin typed it; scripts receive it verbatim, as with ucarp.</summary>
     public string? VirtualAddressText { get; init; }
 

@@ -32,7 +32,18 @@ public static class DisplayText
         ["wrongDestination"] = "wrong destination",
         ["badChecksum"] = "bad checksum",
         ["badDigest"] = "bad digest (password)",
+        ["replay"] = "replay",
     };
+
+    private static readonly Dictionary<string, string> CounterModes = new(StringComparer.Ordinal)
+    {
+        ["sequential"] = "sequential",
+        ["random"] = "random (a master that has heard no one)",
+        ["constant"] = "constant (OpenBSD cookie: its repeats are replays unless the replay check is relaxed)",
+    };
+
+    /// <summary>A peer's counter mode (docs/replay.md, Counter modes) in words.</summary>
+    public static string CounterMode(string wireName) => CounterModes.TryGetValue(wireName, out var text) ? text : wireName;
 
     /// <summary>Every cause as the API names it, for filters.</summary>
     public static IEnumerable<string> CauseNames => Causes.Keys;

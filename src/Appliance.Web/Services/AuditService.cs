@@ -57,6 +57,7 @@ public sealed class AuditService(IApplianceStore store, TimeProvider timeProvide
         Field("upscript", before?.UpScript, after.UpScript);
         Field("downscript", before?.DownScript, after.DownScript);
         Field("xparam", before?.XParam, after.XParam);
+        Field("replayCheck", before?.ReplayCheck, after.ReplayCheck);
         Field("enabled", before?.Enabled, after.Enabled);
         if (before is null ? after.Checks.Count > 0 : ShowChecks(before.Checks) != ShowChecks(after.Checks))
         {

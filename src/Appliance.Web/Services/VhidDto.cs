@@ -23,6 +23,7 @@ public sealed record VhidDto(
     [property: JsonPropertyName("upscript")] string? UpScript,
     [property: JsonPropertyName("downscript")] string? DownScript,
     [property: JsonPropertyName("xparam")] string? XParam,
+    string ReplayCheck,
     bool Enabled,
     bool Maintenance,
     double AdvertIntervalMs,

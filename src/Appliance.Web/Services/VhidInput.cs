@@ -31,6 +31,8 @@ public sealed class VhidInput
     public string? DownScript { get; set; }
     [JsonPropertyName("xparam")]
     public string? XParam { get; set; }
+    /// <summary>"strict" (null or absent: the default) or "relaxed": relaxed also accepts a peer's constant counter (docs/replay.md).</summary>
+    public string? ReplayCheck { get; set; }
     public bool? Enabled { get; set; }
     /// <summary>Health checks; null or absent means none. A PUT replaces the whole list.</summary>
     public List<CheckInput>? Checks { get; set; }

@@ -1,4 +1,5 @@
 using System.Net;
+using Appliance.Engine.Configuration;
 using Appliance.Engine.Health;
 using Appliance.Engine.StateMachine;
 using Appliance.Web.Storage;
@@ -25,6 +26,7 @@ public static class VhidMapper
         v.UpScript,
         v.DownScript,
         v.XParam,
+        v.ReplayCheck,
         v.Enabled,
         v.Maintenance,
         AdvertIntervalMs(v.AdvBase, v.AdvSkew),
@@ -84,6 +86,7 @@ public static class VhidMapper
         UpScript = scripts.ResolveForEngine(v.Key, "upscript", v.UpScript),
         DownScript = scripts.ResolveForEngine(v.Key, "downscript", v.DownScript),
         ExtraParameter = NullIfEmpty(v.XParam),
+        ReplayCheck = v.ReplayCheck == VhidRules.ReplayCheckName(ReplayCheck.Relaxed) ? ReplayCheck.Relaxed : ReplayCheck.Strict,
         CheckScriptsBeforeRun = true,
         ManageVip = true,
     };
@@ -105,6 +108,7 @@ public static class VhidMapper
         UpScript = c.UpScript,
         DownScript = c.DownScript,
         XParam = c.ExtraParameter,
+        ReplayCheck = VhidRules.ReplayCheckName(c.ReplayCheck),
         Enabled = true,
     };
 

@@ -2,12 +2,17 @@ using System.Text.Json.Serialization;
 
 namespace Appliance.Web.Services;
 
-/// <summary>The peer last heard on a VHID.</summary>
+/// <summary>
+/// The peer last heard on a VHID (replays are not): <see cref="Demotion"/> is the advert's byte 4 (OpenBSD's demotion
+/// count, 0 from ucarp), <see cref="CounterMode"/> "sequential", "random" or "constant" (docs/replay.md).
+/// </summary>
 public sealed record PeerDto(
     string Source,
     [property: JsonPropertyName("advbase")] int AdvBase,
     [property: JsonPropertyName("advskew")] int AdvSkew,
-    DateTimeOffset HeardAt);
+    DateTimeOffset HeardAt,
+    int Demotion = 0,
+    string CounterMode = "random");
 
 /// <summary>Counters since the VHID (re)started; <see cref="Drops"/> has every reason (camelCase), zeros included.</summary>
 public sealed record CountersDto(long AdvertsSent, long AdvertsReceived, IReadOnlyDictionary<string, long> Drops);

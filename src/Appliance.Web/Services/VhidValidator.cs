@@ -95,6 +95,7 @@ public sealed class VhidValidator(IDataPlane dataPlane, ScriptCatalog scripts)
             UpScript = config.UpScript,
             DownScript = config.DownScript,
             XParam = config.ExtraParameter,
+            ReplayCheck = VhidRules.ReplayCheckName(config.ReplayCheck),
             Enabled = input.Enabled ?? true,
             Maintenance = existing?.Maintenance ?? false,
             CreatedAt = existing?.CreatedAt ?? default,
@@ -119,6 +120,7 @@ public sealed class VhidValidator(IDataPlane dataPlane, ScriptCatalog scripts)
         VhidField.UpScript => "upscript",
         VhidField.DownScript => "downscript",
         VhidField.ExtraParameter => "xparam",
+        VhidField.ReplayCheck => "replayCheck",
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
     };
 
@@ -136,6 +138,7 @@ public sealed class VhidValidator(IDataPlane dataPlane, ScriptCatalog scripts)
         UpScript = EmptyToNull(input.UpScript),
         DownScript = EmptyToNull(input.DownScript),
         ExtraParameter = EmptyToNull(input.XParam),
+        ReplayCheck = input.ReplayCheck,
         Preempt = input.Preempt ?? false,
         Neutral = input.Neutral ?? false,
         // In the appliance the engine adds and removes the VIP itself.

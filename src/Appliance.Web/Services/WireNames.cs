@@ -12,4 +12,7 @@ public static class WireNames
     public static string Cause(TransitionCause cause) => JsonNamingPolicy.CamelCase.ConvertName(cause.ToString());
 
     public static string Drop(DropReason reason) => JsonNamingPolicy.CamelCase.ConvertName(reason.ToString());
+
+    /// <summary>"sequential", "random", "constant".</summary>
+    public static string CounterMode(CounterMode mode) => JsonNamingPolicy.CamelCase.ConvertName(mode.ToString());
 }

@@ -21,6 +21,8 @@ public sealed class StoredVhid
     public string? UpScript { get; set; }
     public string? DownScript { get; set; }
     public string? XParam { get; set; }
+    /// <summary>"strict" or "relaxed" (docs/replay.md); records saved before it existed read as strict.</summary>
+    public string ReplayCheck { get; set; } = "strict";
     public bool Enabled { get; set; } = true;
     /// <summary>Persistent maintenance (pfSense style): re-applied to the engine after every start and apply.</summary>
     public bool Maintenance { get; set; }

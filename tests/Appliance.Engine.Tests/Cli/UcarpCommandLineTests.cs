@@ -180,6 +180,16 @@ public sealed class UcarpCommandLineTests : IDisposable
     }
 
     [Fact]
+    public void TryParse_ReplayCheck_DefaultStrictRelaxedSetBadValueNamed()
+    {
+        Assert.Equal(ReplayCheck.Strict, One(Required).ReplayCheck);
+        Assert.Equal(ReplayCheck.Relaxed, One([.. Required, "--replaycheck=relaxed"]).ReplayCheck);
+        Assert.Equal(ReplayCheck.Strict, One([.. Required, "--replaycheck", "strict"]).ReplayCheck);
+        Assert.Equal("--replaycheck must be strict or relaxed (got 'off')", Error([.. Required, "--replaycheck=off"]));
+        Assert.Contains("--replaycheck=strict|relaxed", UcarpCommandLine.Usage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TryParse_Help_ReturnsHelpWithoutGroups()
     {
         var r = Parse("-h");

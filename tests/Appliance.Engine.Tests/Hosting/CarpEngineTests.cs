@@ -217,7 +217,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
         Assert.False(apply.IsCompleted);
         Assert.True(_plane.HasAddress("veth0", config.VirtualAddress), "VIP kept until the peer claims it");
 
-        channel.Inject(FakeChannel.Advert(config, PeerAddress, 1, 100, counter: 5));
+        channel.Inject(FakeChannel.Advert(config, PeerAddress, 1, 100, counter: HeardAll(channel)));
         await apply.WaitAsync(Wait);
         Assert.False(_plane.HasAddress("veth0", config.VirtualAddress));
         Assert.Contains(_log.GetSnapshot(), l => l.Message == "Preferred master advertised: going back to BACKUP state");
@@ -242,7 +242,8 @@ public sealed class CarpEngineTests : IAsyncDisposable
         await StartAsMaster(config);
         var channel = _plane.Channels[0];
         // Every packet claims a better master (1, 0): acted on, it would make us yield.
-        byte[] Good() => FakeChannel.Advert(config, PeerAddress, 1, 0, counter: 9);
+        var counter = HeardAll(channel);
+        byte[] Good() => FakeChannel.Advert(config, PeerAddress, 1, 0, counter: counter);
         var bad = new List<(DropReason Reason, byte[] Packet)>
         {
             (DropReason.Truncated, Good()[..40]),
@@ -278,6 +279,10 @@ public sealed class CarpEngineTests : IAsyncDisposable
         Assert.Equal(1, status.Counters.AdvertsReceived);
         Assert.Equal(PeerAddress, status.LastPeer?.Source);
     }
+
+    /// <summary>The counter of a peer that has heard every advert we sent (ucarp adopts and counts on): our last + 1.</summary>
+    private static ulong HeardAll(FakeChannel channel) =>
+        System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(channel.Sent[^1].AsSpan(8, 8)) + 1;
 
     private static byte[] With(byte[] packet, Action<byte[]> change)
     {
@@ -317,7 +322,7 @@ public sealed class CarpEngineTests : IAsyncDisposable
         _time.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal(CarpState.Master, Status("veth0/1").State);
 
-        channel.Inject(FakeChannel.Advert(config, PeerAddress, 1, 100, counter: 1));
+        channel.Inject(FakeChannel.Advert(config, PeerAddress, 1, 100, counter: HeardAll(channel)));
         status = Status("veth0/1");
         Assert.Equal(CarpState.Backup, status.State);
         Assert.True(status.Maintenance);

@@ -235,7 +235,7 @@ public class CarpCodecDropTests
 
         Assert.True(ok);
         Assert.Null(detail);
-        Assert.Equal(new ReceivedAdvert(Base.Source, 9, 1, 200, Base.Counter, 255), advert);
+        Assert.Equal(new ReceivedAdvert(Base.Source, 9, 1, 200, Base.Counter, 255) { Demotion = 9 }, advert);
     }
 
     [Fact]

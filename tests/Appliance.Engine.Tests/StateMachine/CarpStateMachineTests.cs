@@ -101,8 +101,9 @@ public class CarpStateMachineTests
     }
 
     [Fact]
-    public void Counter_BeforeAnyAdvertHeard_IsFreshRandomEachAdvert()
+    public void Counter_BeforeAnyAdvertHeard_OneRandomStartWithTopBitClearThenPlusOne()
     {
+        // Not ucarp's fresh random counter per advert: monotonic own counters are what the replay guard relies on (docs/replay.md).
         using var h = new MachineHarness(MachineHarness.Config());
         h.Machine.Start(linkUp: true);
         h.Time.Advance(TimeSpan.FromSeconds(3));
@@ -112,9 +113,21 @@ public class CarpStateMachineTests
         }
         var counters = h.Take().OfType<SendAdvert>().Select(a => a.Counter).ToList();
         Assert.Equal(6, counters.Count);
-        // Six random 64-bit values: a collision or a +1 sequence has negligible probability.
-        Assert.Equal(6, counters.Distinct().Count());
-        Assert.False(counters.Zip(counters.Skip(1)).All(p => p.Second == p.First + 1));
+        Assert.True(counters[0] < 1UL << 63);
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => counters[0] + (ulong)i), counters);
+        Assert.Equal(counters[^1], h.Machine.NewestCounter);
+    }
+
+    [Fact]
+    public void Counter_TwoFreshMachines_StartFromDifferentRandomValues()
+    {
+        var starts = Enumerable.Range(0, 4).Select(_ =>
+        {
+            using var h = new MachineHarness(MachineHarness.Config());
+            h.StartAsMaster();
+            return h.Machine.NewestCounter;
+        }).ToList();
+        Assert.Equal(4, starts.Distinct().Count());
     }
 
     [Fact]
@@ -136,20 +149,23 @@ public class CarpStateMachineTests
     {
         using var h = new MachineHarness(MachineHarness.Config());
         h.StartAsMaster();
-        h.Advert(Peer, 1, 100, counter: 1000);
-        Assert.Equal([1001UL], h.Take().OfType<SendAdvert>().Select(a => a.Counter));
+        var theirs = h.Machine.NewestCounter!.Value + 1000;
+        h.Advert(Peer, 1, 100, counter: theirs);
+        Assert.Equal([theirs + 1], h.Take().OfType<SendAdvert>().Select(a => a.Counter));
         h.Time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal([1002UL], h.Take().OfType<SendAdvert>().Select(a => a.Counter));
+        Assert.Equal([theirs + 2], h.Take().OfType<SendAdvert>().Select(a => a.Counter));
     }
 
     [Fact]
     public void Counter_AtMaxValue_WrapsToZero()
     {
-        using var h = new MachineHarness(MachineHarness.Config());
-        h.StartAsMaster();
-        h.Advert(Peer, 1, 100, counter: ulong.MaxValue);
+        using var h = new MachineHarness(MachineHarness.Config(advskew: 100));
+        h.Machine.Start(linkUp: true);
+        h.Advert(Peer, 1, 0, counter: ulong.MaxValue);
+        h.Time.Advance(CarpTiming.MasterDown(1, 100, 3));
+        Assert.Equal(CarpState.Master, h.Machine.State);
         Assert.Equal([0UL], h.Take().OfType<SendAdvert>().Select(a => a.Counter));
-        h.Time.Advance(TimeSpan.FromSeconds(1));
+        h.Time.Advance(CarpTiming.AdvertInterval(1, 100));
         Assert.Equal([1UL], h.Take().OfType<SendAdvert>().Select(a => a.Counter));
     }
 
@@ -265,12 +281,13 @@ public class CarpStateMachineTests
     {
         using var h = new MachineHarness(MachineHarness.Config(advskew: 50));
         h.StartAsMaster();
-        h.Advert(Peer, 1, 0, counter: 500);
+        var theirs = h.Machine.NewestCounter!.Value + 500;
+        h.Advert(Peer, 1, 0, counter: theirs);
         Assert.Equal(CarpState.Backup, h.Machine.State);
         var fx = h.Take();
-        // Counter 500 is not ours + 1: an independent sequence, so a split brain seen and resolved by yielding.
+        // Not our newest + 1: an independent sequence, so a split brain seen and resolved by yielding.
         Assert.Equal(5, fx.Count);
-        Assert.Equal(new SendAdvert(1, 50, 501), fx[0]);
+        Assert.Equal(new SendAdvert(1, 50, theirs + 1), fx[0]);
         Assert.Equal(new Transition(CarpState.Master, CarpState.Backup, TransitionCause.BetterMasterSeen, true), fx[1]);
         Assert.Equal(new Notice(CarpNotice.PreferredMasterSeen), fx[2]);
         Assert.Equal(new SplitBrain(IPAddress.Parse(Peer), Resolved: false), fx[3]);

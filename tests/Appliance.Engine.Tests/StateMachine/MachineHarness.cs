@@ -60,8 +60,12 @@ internal sealed class MachineHarness : IDisposable
         Take();
     }
 
-    public void Advert(string source, byte advbase, byte advskew, ulong counter = 1) =>
-        Machine.OnAdvert(IPAddress.Parse(source), advbase, advskew, counter);
+    /// <summary>
+    /// A valid advert; without <paramref name="counter"/> it carries the machine's newest counter + 1, as a peer
+    /// that has heard every advert would (ucarp adopts and counts on).
+    /// </summary>
+    public AdvertVerdict Advert(string source, byte advbase, byte advskew, ulong? counter = null) =>
+        Machine.OnAdvert(IPAddress.Parse(source), advbase, advskew, counter ?? unchecked((Machine.NewestCounter ?? 0) + 1));
 
     public void Dispose() => Machine.Dispose();
 }

@@ -26,7 +26,9 @@ public class SplitBrainTests
     {
         using var h = new MachineHarness(MachineHarness.Config());
         h.StartAsMaster();
-        h.Advert(Peer, 1, 100, counter: 77);
+        // An independent sequence: newer than ours (the replay guard passes it) but not ours + 1.
+        var theirs = h.Machine.NewestCounter!.Value + 1000;
+        h.Advert(Peer, 1, 100, counter: theirs);
         var fx = h.Take();
         Assert.Equal(CarpState.Master, h.Machine.State);
         Assert.Contains(new SplitBrain(IPAddress.Parse(Peer), Resolved: false), fx);
@@ -34,12 +36,13 @@ public class SplitBrainTests
         Assert.Single(fx.OfType<SendGratuitousArp>());
         Assert.Equal(IPAddress.Parse(Peer), h.Machine.OtherMaster);
 
-        // A lasting one-way partition: the other master keeps advertising; no second upscript, no resolution.
+        // A lasting one-way partition: the other master keeps advertising its own sequence, which we have passed
+        // since adopting it (dropped as replays); no second upscript, no resolution while it lasts.
         var masterDown = CarpTiming.MasterDown(1, 0, 3);
         for (var i = 0; i < 5; i++)
         {
             h.Time.Advance(TimeSpan.FromSeconds(1));
-            h.Advert(Peer, 1, 100, counter: 78 + (ulong)i);
+            h.Advert(Peer, 1, 100, counter: theirs + 1 + (ulong)i);
         }
         fx = h.Take();
         Assert.Empty(fx.OfType<Reannounce>());
@@ -57,7 +60,7 @@ public class SplitBrainTests
     {
         using var h = new MachineHarness(MachineHarness.Config(advskew: 100));
         h.StartAsMaster();
-        h.Advert(Peer, 1, 0, counter: 12345);
+        h.Advert(Peer, 1, 0, counter: h.Machine.NewestCounter!.Value + 12345);
         var fx = h.Take();
         Assert.Equal(CarpState.Backup, h.Machine.State);
         Assert.Equal(

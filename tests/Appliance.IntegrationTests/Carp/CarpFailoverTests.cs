@@ -80,6 +80,8 @@ public sealed class CarpFailoverTests(ITestOutputHelper output)
             Short);
         Assert.Equal("a", (await lab.HttpGetAsync(client, $"http://{vip}:8080/who")).Body.Trim());
         Assert.Empty(LinesWith(carpA2, BadDigest).Concat(LinesWith(carpB, BadDigest)));
+        // The restarted a adopted b's counter before preempting (docs/replay.md, Preempt): nothing legitimate is a replay.
+        Assert.Empty(LinesWith(carpA2, "Replayed advert").Concat(LinesWith(carpB, "Replayed advert")));
     }
 
     [Fact]

@@ -44,13 +44,19 @@ internal sealed unsafe partial class FrameInjector : IDisposable
     }
 
     /// <summary>
-    /// A valid 70-byte advert frame from this node (its MAC and address) to 224.0.0.18, built with the engine's
-    /// own codec: vhid, advbase, advskew, a random counter, signed with <paramref name="password"/> for <paramref name="vip"/>.
+    /// A counter newer than any an appliance that started by itself can have sent: it starts below 2^63 and counts
+    /// up by one (docs/replay.md), so 2^63 - 1 passes its replay check once.
     /// </summary>
-    public byte[] Advert(byte vhid, byte advbase, byte advskew, string password, IPAddress vip)
+    public const ulong NewerThanAnyStart = long.MaxValue;
+
+    /// <summary>
+    /// A valid 70-byte advert frame from this node (its MAC and address) to 224.0.0.18, built with the engine's
+    /// own codec: vhid, advbase, advskew, <paramref name="counter"/> (default <see cref="NewerThanAnyStart"/>), signed
+    /// with <paramref name="password"/> for <paramref name="vip"/>.
+    /// </summary>
+    public byte[] Advert(byte vhid, byte advbase, byte advskew, string password, IPAddress vip, ulong counter = NewerThanAnyStart)
     {
         var carp = new byte[CarpCodec.CarpLength];
-        var counter = BinaryPrimitives.ReadUInt64BigEndian(RandomNumberGenerator.GetBytes(8));
         CarpCodec.WriteAdvert(carp, vhid, advbase, advskew, counter, new CarpAuthenticator(password, vip));
         var frame = new byte[CarpCodec.FrameLength];
         CarpCodec.WriteFrame(frame, _mac, _node.Address, Group, (ushort)RandomNumberGenerator.GetInt32(65536), broadcast: false, carp);
@@ -77,6 +83,41 @@ internal sealed unsafe partial class FrameInjector : IDisposable
         frame[Carp + 6] = 0;
         frame[Carp + 7] = 0;
         BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(Carp + 6), InternetChecksum.Compute(frame.AsSpan(Carp, CarpCodec.CarpLength)));
+    }
+
+    /// <summary>
+    /// Captures the next CARP frame that <paramref name="from"/> sends, as seen in this node (tcpdump in its namespace,
+    /// one packet, written as pcap and read back), Ethernet header included.
+    /// </summary>
+    public static byte[] CaptureAdvert(NetworkLab lab, LabNode node, LabNode from, TimeSpan timeout)
+    {
+        var path = Path.Combine(lab.WorkDirectory, $"capture-{Guid.NewGuid():N}.pcap");
+        var result = lab.Run(node, timeout, "tcpdump", "-Z", "root", "-i", node.Interface, "-c", "1", "-U", "-w", path,
+            $"ip proto 112 and src host {from.Address}");
+        Assert.True(result.ExitCode == 0, $"tcpdump: {result.StdErr}");
+        // pcap: a 24-byte file header, a 16-byte record header (its third word the captured length), the frame.
+        var pcap = File.ReadAllBytes(path);
+        var length = BinaryPrimitives.ReadInt32LittleEndian(pcap.AsSpan(24 + 8));
+        Assert.Equal(CarpCodec.FrameLength, length);
+        return pcap[(24 + 16)..(24 + 16 + length)];
+    }
+
+    /// <summary>The counter of a captured advert frame.</summary>
+    public static ulong CounterOf(byte[] frame) => BinaryPrimitives.ReadUInt64BigEndian(frame.AsSpan(Carp + 8));
+
+    /// <summary>
+    /// A captured advert re-sent from this node: its MAC and address as source, advskew set to <paramref name="advskew"/>
+    /// (not covered by the HMAC), both checksums fixed; counter and digest unchanged.
+    /// </summary>
+    public byte[] Respoof(byte[] captured, byte advskew)
+    {
+        var frame = captured.ToArray();
+        _mac.CopyTo(frame, 6);
+        _node.Address.TryWriteBytes(frame.AsSpan(Ip + 12, 4), out _);
+        frame[Carp + 2] = advskew;
+        FixIpChecksum(frame);
+        FixCarpChecksum(frame);
+        return frame;
     }
 
     public void Send(ReadOnlySpan<byte> frame)

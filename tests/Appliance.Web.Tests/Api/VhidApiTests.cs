@@ -71,6 +71,26 @@ public sealed class VhidApiTests() : ApiTestBase(new TestHostOptions { UseFakeEn
     }
 
     [Fact]
+    public async Task ReplayCheck_DefaultStrict_RelaxedStoredReadAndApplied_BadValueNamed()
+    {
+        var created = await Json.CreateVhidAsync(Client, Json.Vhid());
+        Assert.Equal("strict", created["replayCheck"]!.GetValue<string>());
+        Assert.Equal(ReplayCheck.Strict, Assert.Single(Server.Engine!.Applied.Last()).ReplayCheck);
+
+        var relaxed = new { @interface = "eth-test0", vhid = 7, advbase = 1, advskew = 0, vip = "198.18.7.1", prefixLength = 24, replayCheck = "relaxed" };
+        using var put = await Client.PutAsJsonAsync($"/api/vhids/{created["id"]}", relaxed);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal("relaxed", (await Json.ReadAsync(put))["replayCheck"]!.GetValue<string>());
+        var one = await Client.GetFromJsonAsync<JsonObject>($"/api/vhids/{created["id"]}");
+        Assert.Equal("relaxed", one!["replayCheck"]!.GetValue<string>());
+        Assert.Equal(ReplayCheck.Relaxed, Assert.Single(Server.Engine.Applied.Last()).ReplayCheck);
+
+        using var bad = await Client.PutAsJsonAsync($"/api/vhids/{created["id"]}", relaxed with { replayCheck = "off" });
+        var problem = await AssertValidationProblemAsync(bad, "replayCheck");
+        Assert.Contains("must be strict or relaxed (got 'off')", problem["errors"]!["replayCheck"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Create_SeveralBadFields_NamesEveryOne()
     {
         using var response = await Client.PostAsJsonAsync("/api/vhids", new { @interface = "nope0", vhid = 300, advskew = 255, vip = "x", password = "" });

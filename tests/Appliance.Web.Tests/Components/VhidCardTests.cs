@@ -76,6 +76,17 @@ public sealed class VhidCardTests : BunitContext
     }
 
     [Fact]
+    public void Peer_ConstantCounterWithDemotion_ShowsBothAndReplayDrops()
+    {
+        var card = RenderCard(Status("BACKUP", peer: new PeerDto("198.18.0.2", 1, 0, Now - TimeSpan.FromSeconds(1), Demotion: 2, CounterMode: "constant"),
+            drops: new Dictionary<string, long> { ["replay"] = 5 }));
+
+        Assert.Contains("advbase 1, advskew 0, demotion 2 · heard 1 s ago", PeerLine(card), StringComparison.Ordinal);
+        Assert.StartsWith("counter constant (OpenBSD cookie", card.Find("[data-testid=peer-counter]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("replay 5", Assert.Single(card.FindAll(".chip-warn")).TextContent);
+    }
+
+    [Fact]
     public void Peer_NoneHeard_SaysSo()
     {
         var card = RenderCard(Status("MASTER"));

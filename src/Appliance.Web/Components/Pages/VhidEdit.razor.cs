@@ -32,6 +32,7 @@ public sealed partial class VhidEdit
         ["upscript"] = nameof(VhidInput.UpScript),
         ["downscript"] = nameof(VhidInput.DownScript),
         ["xparam"] = nameof(VhidInput.XParam),
+        ["replayCheck"] = nameof(VhidInput.ReplayCheck),
     };
 
     private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
@@ -77,7 +78,7 @@ public sealed partial class VhidEdit
 
     protected override void OnParametersSet()
     {
-        _input = new VhidInput { AdvBase = 1, AdvSkew = 0, DeadRatio = 3, PrefixLength = 32, Enabled = true, Preempt = false, Neutral = false };
+        _input = new VhidInput { AdvBase = 1, AdvSkew = 0, DeadRatio = 3, PrefixLength = 32, Enabled = true, Preempt = false, Neutral = false, ReplayCheck = "strict" };
         _notFound = false;
         if (Id is { } id)
         {
@@ -103,6 +104,7 @@ public sealed partial class VhidEdit
                     UpScript = v.UpScript,
                     DownScript = v.DownScript,
                     XParam = v.XParam,
+                    ReplayCheck = v.ReplayCheck,
                     Enabled = v.Enabled,
                     Checks = [.. v.Checks.Select(c => new CheckInput
                     {
