@@ -81,6 +81,7 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
         _filter = new CarpReceiveFilter(source, Config.Vhid, Config.MulticastGroup, _authenticator);
         _channel = _dataPlane.OpenChannel(new CarpChannelOptions(Config.Interface, source, Config.MulticastGroup, Config.NoMulticast));
         _machine = new CarpStateMachine(Config, source, _time, this);
+        StartDropLog();
         _channel.Start(OnPacket);
         _machine.Start(_dataPlane.IsLinkUp(Config.Interface));
     }
@@ -129,6 +130,7 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
     {
         _machine?.Dispose();
         _channel?.Dispose();
+        await StopDropLogAsync().ConfigureAwait(false);
         await _scripts.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -178,19 +180,7 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
     {
         if (!CarpCodec.TryDecode(packet, _filter!, out var advert, out var reason, out var detail))
         {
-            Interlocked.Increment(ref _drops[(int)reason]);
-            switch (reason)
-            {
-                case DropReason.OwnPacket or DropReason.NotCarp or DropReason.Truncated:
-                    // ucarp ignores these silently (docs/carp-protocol.md, 5.1 checks 1-3); they are still counted.
-                    break;
-                case DropReason.WrongVhid or DropReason.WrongDestination:
-                    LogDropDebug(detail ?? reason.ToString());
-                    break;
-                default:
-                    LogDrop(detail ?? reason.ToString());
-                    break;
-            }
+            RecordDrop(reason, detail);
             return;
         }
         Interlocked.Increment(ref _received);
@@ -198,8 +188,7 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
         if (!verdict.Accepted)
         {
             // Not in ucarp (docs/replay.md): counted and logged like the codec's drops; the peer shown stays the last accepted one.
-            Interlocked.Increment(ref _drops[(int)DropReason.Replay]);
-            LogDrop($"Replayed advert from {advert.Source}: counter 0x{advert.Counter:x16} seen before or not newer than 0x{verdict.Newest ?? 0:x16}");
+            RecordDrop(DropReason.Replay, $"Replayed advert from {advert.Source}: counter 0x{advert.Counter:x16} seen before or not newer than 0x{verdict.Newest ?? 0:x16}");
             return;
         }
         if (UpdatePeer(advert, verdict.PeerMode))

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Appliance.Engine.Diagnostics;
 using Appliance.Engine.Hosting;
 using Appliance.Engine.Protocol;
 using Appliance.Engine.StateMachine;
@@ -271,13 +272,47 @@ public sealed class CarpEngineTests : IAsyncDisposable
             Assert.Equal(reason == DropReason.BadDigest ? 2 : 1, status.Counters.Drops.GetValueOrDefault(reason));
         }
         Assert.Equal(bad.Count, status.Counters.Drops.Count);
-        Assert.Contains(_log.GetSnapshot(), l => l.Message == "Bad TTL: [64]");
+        // Drop lines are written by the instance's log writer, off the receive thread.
+        await Eventually.TrueAsync(() => _log.GetSnapshot().Any(l => l.Message == "Bad TTL: [64]"), "the Bad TTL line");
 
         channel.Inject(Good());
         status = Status("veth0/1");
         Assert.Equal(CarpState.Backup, status.State);
         Assert.Equal(1, status.Counters.AdvertsReceived);
         Assert.Equal(PeerAddress, status.LastPeer?.Source);
+    }
+
+    [Fact]
+    public async Task FloodOfBadDigests_CountedExactlyFirstFiveLoggedThenOneSummaryPerInterval()
+    {
+        var config = Config(advskew: 100);
+        await StartAsMaster(config);
+        var channel = _plane.Channels[0];
+        var forged = FakeChannel.Advert(config, PeerAddress, 1, 0, 9, password: "wrong");
+        const int Flood = 10_000;
+        for (var i = 0; i < Flood; i++)
+        {
+            channel.Inject(forged);
+        }
+        static bool IsDigestLine(FakeLogRecord l) => l.Message.StartsWith("Bad digest", StringComparison.Ordinal);
+        bool IsSummary(FakeLogRecord l) => l.Message.StartsWith("suppressed ", StringComparison.Ordinal);
+
+        var status = Status("veth0/1");
+        Assert.Equal(CarpState.Master, status.State);
+        Assert.Equal(Flood, status.Counters.Drops[DropReason.BadDigest]);
+        await Eventually.TrueAsync(() => _log.GetSnapshot().Count(IsDigestLine) == DropLogLimiter.Burst, "the first five lines");
+
+        _time.Advance(DropLogLimiter.DefaultInterval);
+        await Eventually.TrueAsync(() => _log.GetSnapshot().Any(IsSummary), "the summary");
+        Assert.Equal([$"suppressed {Flood - DropLogLimiter.Burst} bad digest drops in the last 10 s"], _log.GetSnapshot().Where(IsSummary).Select(l => l.Message));
+        Assert.Equal(DropLogLimiter.Burst, _log.GetSnapshot().Count(IsDigestLine));
+
+        // A quiet interval: nothing more to say; the next drop is logged in full again.
+        _time.Advance(DropLogLimiter.DefaultInterval);
+        channel.Inject(forged);
+        await Eventually.TrueAsync(() => _log.GetSnapshot().Count(IsDigestLine) == DropLogLimiter.Burst + 1, "a full line after the quiet interval");
+        Assert.Single(_log.GetSnapshot(), IsSummary);
+        Assert.Equal(Flood + 1, Status("veth0/1").Counters.Drops[DropReason.BadDigest]);
     }
 
     /// <summary>The counter of a peer that has heard every advert we sent (ucarp adopts and counts on): our last + 1.</summary>
