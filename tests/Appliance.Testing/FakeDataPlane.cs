@@ -203,6 +203,9 @@ public sealed class FakeChannel(CarpChannelOptions options) : ICarpChannel
 
     public bool Disposed { get; private set; }
 
+    /// <summary>What the kernel would report as receive-queue overflows; a test sets it.</summary>
+    public long KernelDrops { get; set; }
+
     public IReadOnlyList<byte[]> Sent
     {
         get

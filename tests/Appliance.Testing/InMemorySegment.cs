@@ -188,6 +188,9 @@ public sealed class InMemorySegment
 
         public void Start(PacketHandler handler) => _handler = handler;
 
+        /// <summary>The segment delivers every packet: no queue to overflow.</summary>
+        public long KernelDrops => 0;
+
         public void Receive(byte[] packet) => _handler?.Invoke(packet);
 
         public void Dispose() => Disposed = true;

@@ -89,6 +89,7 @@ public sealed class DropLogLimiter(TimeSpan interval, TimeProvider time)
         DropReason.BadChecksum => "bad checksum",
         DropReason.BadDigest => "bad digest",
         DropReason.Replay => "replay",
+        DropReason.QueueOverflow => "receive queue overflow",
         _ => reason.ToString(),
     };
 

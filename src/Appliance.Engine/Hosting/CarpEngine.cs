@@ -177,8 +177,8 @@ public sealed partial class CarpEngine : ICarpEngine, IAsyncDisposable
         return true;
     }
 
-    /// <summary>ucarp's SIGUSR1: one line per VHID ("MASTER on eth0 id 42").</summary>
-    public IReadOnlyList<string> Describe() => _instances.Values.Select(i => i.Describe()).ToList();
+    /// <summary>ucarp's SIGUSR1: per VHID its line ("MASTER on eth0 id 42"), then one of counters (<see cref="CarpInstance.DescribeCounters"/>).</summary>
+    public IReadOnlyList<string> Describe() => _instances.Values.SelectMany(i => new[] { i.Describe(), i.DescribeCounters() }).ToList();
 
     /// <summary>ucarp's SIGUSR2: every MASTER steps down and stays quiet for 3 s.</summary>
     public void ForceBackup()

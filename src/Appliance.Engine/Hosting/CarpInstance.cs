@@ -92,6 +92,19 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
 
     public string Describe() => _machine?.Describe() ?? $"INIT on {Config.Interface} id {Config.Vhid}";
 
+    /// <summary>
+    /// The counters after ucarp's SIGUSR1 line (not in ucarp, whose counters cannot be read at all):
+    /// "eth0 id 42: adverts sent 120, received 3; drops badDigest=10000 queueOverflow=12" (nonzero reasons, API names).
+    /// </summary>
+    public string DescribeCounters()
+    {
+        var counters = Status().Counters;
+        var drops = counters.Drops.Count == 0
+            ? " none"
+            : string.Concat(counters.Drops.Select(d => $" {char.ToLowerInvariant(d.Key.ToString()[0])}{d.Key.ToString()[1..]}={d.Value}"));
+        return $"{Config.Interface} id {Config.Vhid}: adverts sent {counters.AdvertsSent}, received {counters.AdvertsReceived}; drops{drops}";
+    }
+
     public void SetMaintenance(bool enabled)
     {
         lock (_statusLock)
@@ -144,7 +157,7 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
             var drops = new Dictionary<DropReason, long>();
             foreach (var reason in Enum.GetValues<DropReason>())
             {
-                var n = Interlocked.Read(ref _drops[(int)reason]);
+                var n = reason == DropReason.QueueOverflow ? _channel?.KernelDrops ?? 0 : Interlocked.Read(ref _drops[(int)reason]);
                 if (n > 0)
                 {
                     drops[reason] = n;

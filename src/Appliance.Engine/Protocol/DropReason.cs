@@ -26,4 +26,9 @@ public enum DropReason
     BadDigest,
     /// <summary>A valid advert whose counter this VHID has seen or that is not newer than its newest (docs/replay.md); not in ucarp.</summary>
     Replay,
+    /// <summary>
+    /// Dropped by the kernel before we could read it: the socket's receive queue was full (SO_RXQ_OVFL;
+    /// docs/carp-protocol.md, 5.3 Drops under a flood). Counted, never logged per packet; not in ucarp.
+    /// </summary>
+    QueueOverflow,
 }

@@ -15,6 +15,12 @@ public interface ICarpChannel : IDisposable
 
     /// <summary>Starts receiving. Call once.</summary>
     void Start(PacketHandler handler);
+
+    /// <summary>
+    /// Packets the kernel dropped because the socket's receive queue was full, as far as this channel has learnt
+    /// (docs/carp-protocol.md, 5.3 Drops under a flood): they never reach <see cref="Start"/>'s handler.
+    /// </summary>
+    long KernelDrops { get; }
 }
 
 /// <summary>Where a channel sends from and to.</summary>

@@ -33,6 +33,7 @@ public static class DisplayText
         ["badChecksum"] = "bad checksum",
         ["badDigest"] = "bad digest (password)",
         ["replay"] = "replay",
+        ["queueOverflow"] = "receive queue full (kernel)",
     };
 
     private static readonly Dictionary<string, string> CounterModes = new(StringComparer.Ordinal)

@@ -129,6 +129,8 @@ public sealed class AdvertAllocationTests
 
         public byte[] Last { get; } = new byte[CarpCodec.CarpLength];
 
+        public long KernelDrops => 0;
+
         public void Send(ReadOnlySpan<byte> carpPayload)
         {
             carpPayload.CopyTo(Last);

@@ -315,6 +315,26 @@ public sealed class CarpEngineTests : IAsyncDisposable
         Assert.Equal(Flood + 1, Status("veth0/1").Counters.Drops[DropReason.BadDigest]);
     }
 
+    [Fact]
+    public async Task KernelQueueOverflows_ShownAsQueueOverflowDropsAndInTheSigusr1CountersLine()
+    {
+        var config = Config(advskew: 100);
+        await StartAsMaster(config);
+        var channel = _plane.Channels[0];
+        channel.Inject(FakeChannel.Advert(config, PeerAddress, 1, 0, 9, password: "wrong"));
+        Assert.False(Status("veth0/1").Counters.Drops.ContainsKey(DropReason.QueueOverflow));
+
+        channel.KernelDrops = 12;
+
+        var status = Status("veth0/1");
+        Assert.Equal(12, status.Counters.Drops[DropReason.QueueOverflow]);
+        Assert.Equal(1, status.Counters.Drops[DropReason.BadDigest]);
+        var lines = _engine.Describe();
+        Assert.Equal(2, lines.Count);
+        Assert.Equal("MASTER on veth0 id 1", lines[0]);
+        Assert.Equal($"veth0 id 1: adverts sent {status.Counters.AdvertsSent}, received 0; drops badDigest=1 queueOverflow=12", lines[1]);
+    }
+
     /// <summary>The counter of a peer that has heard every advert we sent (ucarp adopts and counts on): our last + 1.</summary>
     private static ulong HeardAll(FakeChannel channel) =>
         System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(channel.Sent[^1].AsSpan(8, 8)) + 1;

@@ -25,6 +25,7 @@ internal sealed unsafe partial class RawCarpChannel : ICarpChannel
     private readonly byte[] _mac;
     private readonly PollLoop _pollLoop;
     private PacketHandler? _handler;
+    private long _kernelDrops;
     private IDisposable? _registration;
     private int _disposed;
 
@@ -94,8 +95,11 @@ internal sealed unsafe partial class RawCarpChannel : ICarpChannel
         {
             throw new InvalidOperationException("The channel is already started.");
         }
+        EnableDropCount();
         _registration = _pollLoop.Register(_receiveFd, DrainReceiveQueue);
     }
+
+    public long KernelDrops => Interlocked.Read(ref _kernelDrops);
 
     public void Dispose()
     {
@@ -119,12 +123,14 @@ internal sealed unsafe partial class RawCarpChannel : ICarpChannel
         var handler = _handler!;
         var receiveBuffer = _threadReceiveBuffer ??= new byte[ReceiveBufferSize];
         using var lease = _receiveFd.Acquire();
+        // Room for one SO_RXQ_OVFL message (a cmsghdr and a 32-bit count, aligned); nothing else is enabled.
+        var control = stackalloc byte[DropCountControlLength];
         for (var i = 0; i < MaxPacketsPerWake; i++)
         {
             long received;
             fixed (byte* buffer = receiveBuffer)
             {
-                received = LibC.recv(lease.Fd, buffer, ReceiveBufferSize, LibC.MSG_DONTWAIT);
+                received = ReceiveWithDropCount(lease.Fd, buffer, control);
             }
             if (received < 0)
             {
