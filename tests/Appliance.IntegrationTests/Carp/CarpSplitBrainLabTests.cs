@@ -69,13 +69,8 @@ public sealed partial class CarpSplitBrainLabTests(ITestOutputHelper output)
             var healedAt = DateTime.Now;
             var sinceHeal = Stopwatch.StartNew();
             SetPortState(lab, a, 3);
-            var oneHolder = Task.Run(() => Eventually.TrueAsync(
-                () => Task.Run(() => Holders(lab, vip).SequenceEqual(["a"])), "a the only holder of the VIP", TimeSpan.FromSeconds(10)));
-            var clientFollowed = Task.Run(() => Eventually.TrueAsync(
-                () => Task.Run(() => NeighbourMac(lab, client, vip) == a.Mac), "client's neighbour entry on a's MAC", TimeSpan.FromSeconds(10)));
-            await Task.WhenAll(oneHolder, clientFollowed);
-            // Each poll loop started right after the heal; its elapsed time is the time since the heal (minus the
-            // few ms between the heal command and the loop's start, which only makes the figures smaller).
+            var oneHolder = PollSince(sinceHeal, () => Holders(lab, vip).SequenceEqual(["a"]), "a the only holder of the VIP");
+            var clientFollowed = PollSince(sinceHeal, () => NeighbourMac(lab, client, vip) == a.Mac, "the client's neighbour entry on a's MAC");
             var toOneHolder = await oneHolder;
             var toClient = await clientFollowed;
             var yielded = await carpB.WaitForLineAsync(BackupLine, Short, fromB);
@@ -90,6 +85,8 @@ public sealed partial class CarpSplitBrainLabTests(ITestOutputHelper output)
             var resolvedA = await carpA.WaitForLineAsync($"split brain: another MASTER ({b.Address}) seen; resolved", MasterDown(0) + Short, fromA);
             output.WriteLine($"a: {seenA}\na: {resolvedA}\nb: {seenB}\nb: {resolvedB}");
             output.WriteLine($"a resolved {Ms(Stamp(resolvedA) - healedAt)} after the heal");
+            output.WriteLine("a since the partition:\n  " + string.Join("\n  ", carpA.Lines.Skip(fromA)));
+            output.WriteLine("b since the partition:\n  " + string.Join("\n  ", carpB.Lines.Skip(fromB)));
 
             Assert.InRange(toOneHolder, TimeSpan.Zero, 2 * Interval + Slack);
             Assert.InRange(toClient, TimeSpan.Zero, Interval + Slack);
@@ -110,6 +107,26 @@ public sealed partial class CarpSplitBrainLabTests(ITestOutputHelper output)
             SetPortState(lab, a, 3);
         }
     }
+
+    /// <summary>
+    /// Polls <paramref name="condition"/> on a thread of its own every 10 ms (at most 1000 times, 10 s) and returns
+    /// <paramref name="clock"/>'s reading when a check that found it true ended. Not on the thread pool: each check
+    /// blocks on <c>ip</c> processes, and two blocked pollers on this 2-core machine's pool stalled the processes'
+    /// output reads, so conditions were seen ~350 ms late.
+    /// </summary>
+    private static Task<TimeSpan> PollSince(Stopwatch clock, Func<bool> condition, string what) =>
+        Task.Factory.StartNew(() =>
+        {
+            for (var i = 0; i < 1000 && clock.Elapsed < TimeSpan.FromSeconds(10); i++)
+            {
+                if (condition())
+                {
+                    return clock.Elapsed;
+                }
+                Thread.Sleep(TimeSpan.FromMilliseconds(10));
+            }
+            throw new TimeoutException($"{what}: not within {Ms(clock.Elapsed)} of the heal");
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>
     /// Scripts that only append "up|down &lt;args&gt;" to a log, one line per run (the engine owns the VIP with
