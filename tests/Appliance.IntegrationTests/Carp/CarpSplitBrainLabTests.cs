@@ -57,6 +57,8 @@ public sealed partial class CarpSplitBrainLabTests(ITestOutputHelper output)
         {
             await carpB.WaitForLineAsync(MasterLine, MasterDown(100) + TimeSpan.FromSeconds(3), fromB);
             await Eventually.TrueAsync(() => lab.HasAddress(b, vip), "VIP added by b", Short);
+            // A partition that lasts: b advertises its own sequence for a while (a keeps advertising into the void).
+            await Task.Delay(TimeSpan.FromSeconds(2));
             Assert.True(Ping(lab, client, vip), "client reaches the VIP on b during the partition");
             Assert.Equal(b.Mac, NeighbourMac(lab, client, vip));
             Assert.Equal("MASTER", LastState(carpA));
