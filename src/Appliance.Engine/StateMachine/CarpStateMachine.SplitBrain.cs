@@ -12,6 +12,7 @@ public sealed partial class CarpStateMachine
     private ITimer? _splitBrainTimer;
     private IPAddress? _otherMaster;
     private long _otherMasterQuietAt;
+    private bool _farewellExpected;
 
     /// <summary>The other MASTER of the split brain in progress (we stay MASTER until it goes quiet); null otherwise.</summary>
     public IPAddress? OtherMaster
@@ -35,6 +36,20 @@ public sealed partial class CarpStateMachine
     /// nodes started together) is an independent sequence: a second MASTER.
     /// </summary>
     internal static bool IsSplitBrain(ulong newest, ulong counter) => counter != unchecked(newest + 1);
+
+    /// <summary>
+    /// <see cref="IsSplitBrain"/> for an advert we stay MASTER on (a worse master). Our newest + 1 from it is a
+    /// handover only as the old master's farewell right after we took over by preempting or from a bow-out, so
+    /// only the first advert we accept after such a takeover may be one. Otherwise it is the loser of a healed
+    /// partition whose counter was older than ours: it adopted our advert, yielded, and its farewell carries our
+    /// newest + 1 (its own adverts before that were older than ours, replays to us; docs/carp-protocol.md, 6.12).
+    /// </summary>
+    private bool IsSplitBrainWhileStaying(ulong newest, ulong counter)
+    {
+        var farewell = _farewellExpected;
+        _farewellExpected = false;
+        return !farewell || IsSplitBrain(newest, counter);
+    }
 
     /// <summary>
     /// We stay MASTER. The first advert of an episode re-announces (the upscript again; the gratuitous ARP and the

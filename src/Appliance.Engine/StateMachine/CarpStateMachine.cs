@@ -182,7 +182,7 @@ public sealed partial class CarpStateMachine : IDisposable
                         fx.Add(new CarpEffect.Notice(CarpNotice.ReassertingVip));
                         // Not in ucarp: answer at once so the other master yields now, not at our next tick.
                         fx.Add(NextAdvert());
-                        WinSplitBrainLocked(fx, source, IsSplitBrain(newest, counter));
+                        WinSplitBrainLocked(fx, source, IsSplitBrainWhileStaying(newest, counter));
                     }
                     break;
                 case CarpState.Backup:
@@ -488,6 +488,7 @@ public sealed partial class CarpStateMachine : IDisposable
         _masterDownTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         // ucarp order (docs/carp-protocol.md, 6.2): log, upscript, gratuitous ARP, advert, then adverts every interval.
         SetState(fx, CarpState.Master, cause, runScripts: true);
+        _farewellExpected = cause is TransitionCause.Preempt or TransitionCause.MasterBowedOut;
         _replay.ForgetPeer();
         fx.Add(new CarpEffect.SendGratuitousArp());
         fx.Add(NextAdvert());

@@ -106,6 +106,61 @@ public class SplitBrainTests
         AssertYieldsWithoutSplitBrain(h, peerSkew: 100);
     }
 
+    [Fact]
+    public void AfterOurTakeoverFromABowOut_OldMastersFarewellAdvert_IsAHandover()
+    {
+        using var h = new MachineHarness(MachineHarness.Config());
+        h.Machine.Start(linkUp: true);
+        h.Take();
+        // The master bows out (the worst pair): we take over with its counter + 1.
+        h.Advert(Peer, CarpStateMachine.BowOutAdvBase, CarpStateMachine.BowOutAdvSkew, counter: 7000);
+        var fx = h.Take();
+        Assert.Equal(CarpState.Master, h.Machine.State);
+        Assert.Equal(7001UL, LastCounter(fx));
+        // Still demoted, it sends its one more advert with our counter + 1 before going BACKUP.
+        h.Advert(Peer, CarpStateMachine.BowOutAdvBase, CarpStateMachine.BowOutAdvSkew, counter: 7002);
+        fx = h.Take();
+        Assert.Empty(fx.OfType<SplitBrain>());
+        Assert.Empty(fx.OfType<Reannounce>());
+        Assert.Null(h.Machine.OtherMaster);
+    }
+
+    /// <summary>
+    /// The lab's healed partition (CarpSplitBrainLabTests): we stayed MASTER all along, so our counter ran ahead of
+    /// the other master's (its adverts are replays to us); it adopted our advert, yielded, and its farewell carries
+    /// our counter + 1. We did not just take over, so that is no handover: a split brain, and we re-announce.
+    /// </summary>
+    [Fact]
+    public void Winner_OurNewestPlusOneWithoutATakeoverOfOurs_IsASplitBrain()
+    {
+        using var h = new MachineHarness(MachineHarness.Config());
+        h.StartAsMaster();
+        var ours = h.Machine.NewestCounter!.Value;
+        Assert.False(h.Advert(Peer, 1, 100, counter: ours - 3).Accepted);
+        h.Advert(Peer, 1, 100, counter: unchecked(ours + 1));
+        var fx = h.Take();
+        Assert.Equal(CarpState.Master, h.Machine.State);
+        Assert.Equal([new SplitBrain(IPAddress.Parse(Peer), Resolved: false)], fx.OfType<SplitBrain>());
+        Assert.Single(fx.OfType<Reannounce>());
+        Assert.Equal(IPAddress.Parse(Peer), h.Machine.OtherMaster);
+    }
+
+    [Fact]
+    public void AfterOurPreempt_OnlyTheFirstAdvertMayBeTheFarewell()
+    {
+        using var h = new MachineHarness(MachineHarness.Config(preempt: true));
+        h.Machine.Start(linkUp: true);
+        h.Take();
+        h.Advert(Peer, 1, 100, counter: 5000);
+        h.Advert(Peer, 1, 100, counter: 5002);
+        Assert.Empty(h.Take().OfType<SplitBrain>());
+        // Later the same node advertises as MASTER again with our newest + 1: not a farewell any more.
+        h.Time.Advance(TimeSpan.FromSeconds(10));
+        h.Take();
+        h.Advert(Peer, 1, 100);
+        Assert.Contains(new SplitBrain(IPAddress.Parse(Peer), Resolved: false), h.Take());
+    }
+
     [Theory]
     [InlineData(10UL, 11UL, false)]
     [InlineData(ulong.MaxValue, 0UL, false)]

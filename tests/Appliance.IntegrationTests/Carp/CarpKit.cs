@@ -51,6 +51,17 @@ internal static class CarpKit
         return ["-u", up, "-d", down];
     }
 
+    /// <summary>
+    /// The node's bridge port: 0 disabled (frames stop both ways, the node keeps its carrier: a partition, not a
+    /// cable pull), 3 forwarding (docs/namespace-lab.md).
+    /// </summary>
+    public static void SetPortState(NetworkLab lab, LabNode node, int state)
+    {
+        using var process = Process.Start("ip",
+            ["netns", "exec", lab.BridgeNamespace, "bridge", "link", "set", "dev", node.BridgePort, "state", state.ToString(CultureInfo.InvariantCulture)])!;
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(10)) && process.ExitCode == 0, $"bridge link set {node.BridgePort} state {state}");
+    }
+
     /// <summary>The local time stamped at the start of a ucarp-style log line (<c>2026-11-26T10:43:59.916504: ...</c>).</summary>
     public static DateTime Stamp(string line)
     {

@@ -139,14 +139,6 @@ public sealed class CarpReplayTests(ITestOutputHelper output)
         return (master, backup);
     }
 
-    /// <summary>The node's bridge port: 0 disabled (frames stop, carrier stays), 3 forwarding (docs/namespace-lab.md).</summary>
-    private static void SetPortState(NetworkLab lab, LabNode node, int state)
-    {
-        using var process = System.Diagnostics.Process.Start("ip",
-            ["netns", "exec", lab.BridgeNamespace, "bridge", "link", "set", "dev", node.BridgePort, "state", state.ToString(CultureInfo.InvariantCulture)])!;
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(10)) && process.ExitCode == 0, $"bridge link set {node.BridgePort} state {state}");
-    }
-
     [Fact]
     public async Task UcarpMasterInRandomMode_ApplianceBackup_ZeroReplayDropsThenRolesSwapAndBack()
     {
