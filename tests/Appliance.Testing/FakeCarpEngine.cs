@@ -118,6 +118,9 @@ public sealed class FakeCarpEngine(TimeProvider? timeProvider = null) : ICarpEng
         Publish(new EngineEvent.StatusChanged(updated));
     }
 
+    /// <summary>What the engine tells a subscriber whose buffer overflowed (docs/limits.md, Event stream).</summary>
+    public void RaiseEventsLost(long transitions, long others) => Publish(new EngineEvent.EventsLost(transitions, others));
+
     /// <summary>A valid advert from another node: the VHID's last peer.</summary>
     public void RaisePeer(string key, PeerInfo peer)
     {

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Appliance.Engine.Diagnostics;
 using Appliance.Engine.StateMachine;
 using Appliance.Engine.Transport;
@@ -15,15 +14,13 @@ namespace Appliance.Engine.Hosting;
 /// </summary>
 public sealed partial class CarpEngine : ICarpEngine, IAsyncDisposable
 {
-    private const int SubscriberBuffer = 4096;
-
     private readonly IDataPlane _dataPlane;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _applyGate = new(1, 1);
     private readonly Lock _subscribersLock = new();
-    private readonly List<Channel<EngineEvent>> _subscribers = [];
+    private readonly List<EngineEventQueue> _subscribers = [];
     private volatile Dictionary<string, CarpInstance> _instances = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool> _maintenance = new(StringComparer.Ordinal);
     private IDisposable? _linkWatch;
@@ -49,18 +46,15 @@ public sealed partial class CarpEngine : ICarpEngine, IAsyncDisposable
 
     public async IAsyncEnumerable<EngineEvent> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var channel = Channel.CreateBounded<EngineEvent>(new BoundedChannelOptions(SubscriberBuffer)
-        {
-            FullMode = BoundedChannelFullMode.DropOldest,
-            SingleReader = true,
-        });
+        // Bounded without dropping transitions (EngineEventQueue; docs/limits.md, Event stream).
+        var queue = new EngineEventQueue();
         lock (_subscribersLock)
         {
-            _subscribers.Add(channel);
+            _subscribers.Add(queue);
         }
         try
         {
-            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            while (await queue.ReadAsync(cancellationToken).ConfigureAwait(false) is { } e)
             {
                 yield return e;
             }
@@ -69,7 +63,7 @@ public sealed partial class CarpEngine : ICarpEngine, IAsyncDisposable
         {
             lock (_subscribersLock)
             {
-                _subscribers.Remove(channel);
+                _subscribers.Remove(queue);
             }
         }
     }
@@ -209,7 +203,7 @@ public sealed partial class CarpEngine : ICarpEngine, IAsyncDisposable
         {
             foreach (var s in _subscribers)
             {
-                s.Writer.TryComplete();
+                s.Complete();
             }
         }
     }
@@ -237,7 +231,7 @@ public sealed partial class CarpEngine : ICarpEngine, IAsyncDisposable
         {
             foreach (var s in _subscribers)
             {
-                s.Writer.TryWrite(e);
+                s.Write(e);
             }
         }
     }

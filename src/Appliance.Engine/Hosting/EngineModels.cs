@@ -84,4 +84,10 @@ public abstract record EngineEvent
 
     /// <summary>A VHID was removed from the configuration.</summary>
     public sealed record Removed(string Key) : EngineEvent;
+
+    /// <summary>
+    /// This subscriber stopped reading for so long that its buffer overflowed: so many events, the oldest, were
+    /// dropped right before the next one (docs/limits.md, Event stream). Never sent otherwise.
+    /// </summary>
+    public sealed record EventsLost(long Transitions, long Others) : EngineEvent;
 }

@@ -13,8 +13,9 @@ public interface ICarpEngine
 
     /// <summary>
     /// Events from now on, until <paramref name="cancellationToken"/> fires. Each subscriber has its own
-    /// bounded buffer (4096 events), so a slow reader never blocks the engine; one that falls that far
-    /// behind loses the oldest events.
+    /// bounded buffer, so a slow reader never blocks the engine: past 4096 waiting events a VHID's newer status
+    /// replaces its older one, while every transition is kept; only a reader 65,536 events behind loses the
+    /// oldest, and is told so by an <see cref="EngineEvent.EventsLost"/> (docs/limits.md, Event stream).
     /// </summary>
     IAsyncEnumerable<EngineEvent> WatchAsync(CancellationToken cancellationToken);
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Appliance.Engine.Diagnostics;
 using Microsoft.Extensions.Logging;
 
@@ -16,21 +15,37 @@ public sealed record ScriptRequest(string Path, IReadOnlyList<string> Arguments,
 /// <summary>Runs scripts for the engine without ever blocking it.</summary>
 public interface IScriptRunner
 {
-    /// <summary>Queues the script; calls run one at a time per runner, in order. Never blocks.</summary>
+    /// <summary>
+    /// Hands the script over; calls run one at a time per runner, in order, and a newer call replaces one
+    /// still waiting (<see cref="ScriptRunner"/>). Never blocks.
+    /// </summary>
     void Enqueue(ScriptRequest request);
 }
 
 /// <summary>
-/// Runs queued scripts one after another on a background task (order matters: an up followed by a down
-/// must run in that order), each with a timeout, logging the exit code and every output line. Unlike
-/// ucarp, the engine keeps advertising and receiving while a script runs (ucarp blocks: docs/carp-protocol.md, 8.2).
+/// Runs scripts one after another on a background task (order matters: an up followed by a down must run in
+/// that order), each with a timeout, logging the exit code and every output line. Unlike ucarp, the engine
+/// keeps advertising and receiving while a script runs (ucarp blocks: docs/carp-protocol.md, 8.2).
+/// Bounded (docs/carp-protocol.md, 6.11; docs/limits.md): at most one script runs and one waits. A newer
+/// request replaces the waiting one, which never runs: it is logged as superseded, counted in
+/// <see cref="SupersededRuns"/>, and its <see cref="ScriptRequest.Completed"/> is called with null (off the
+/// caller's thread). A VHID that flaps while a slow script runs thus ends with the script of its latest
+/// transition, never a stale one after it, and never a pile of them.
 /// </summary>
 public sealed partial class ScriptRunner : IScriptRunner, IAsyncDisposable
 {
-    private readonly Channel<ScriptRequest> _queue = Channel.CreateUnbounded<ScriptRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly ILogger _logger;
     private readonly TimeSpan _timeout;
     private readonly Task _worker;
+    private ScriptRequest? _pending;
+    private bool _closed;
+    private long _superseded;
+
+    // Completed(null) of superseded requests, one after another on the thread pool: not on the caller's
+    // thread (the engine calls Enqueue under its state machine's lock), and awaited by DisposeAsync.
+    private Task _supersededCallbacks = Task.CompletedTask;
 
     /// <summary>Output (stdout and stderr together, in UTF-8 bytes, a newline per line) logged per run; the rest is counted and summed up in one line.</summary>
     public const int MaxOutputBytesPerRun = 64 * 1024;
@@ -42,23 +57,103 @@ public sealed partial class ScriptRunner : IScriptRunner, IAsyncDisposable
         _worker = Task.Run(RunAsync);
     }
 
+    /// <summary>Requests replaced by a newer one before they ran (never run), since this runner started.</summary>
+    public long SupersededRuns => Interlocked.Read(ref _superseded);
+
     public void Enqueue(ScriptRequest request)
     {
         LogSpawning(request.CommandLine);
-        _queue.Writer.TryWrite(request);
+        ScriptRequest? superseded = null;
+        var stopped = false;
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                stopped = true;
+            }
+            else
+            {
+                superseded = _pending;
+                _pending = request;
+                Wake();
+            }
+        }
+        if (stopped)
+        {
+            LogRefused(request.CommandLine, "the script runner is stopped");
+            CompleteLater(request);
+        }
+        else if (superseded is not null)
+        {
+            Interlocked.Increment(ref _superseded);
+            LogSuperseded(superseded.CommandLine);
+            CompleteLater(superseded);
+        }
     }
 
-    /// <summary>Waits for the queued scripts to finish (each bounded by the timeout).</summary>
+    /// <summary>Waits for the running and the waiting script to finish (each bounded by the timeout).</summary>
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        lock (_lock)
+        {
+            _closed = true;
+            Wake();
+        }
         await _worker.ConfigureAwait(false);
+        Task callbacks;
+        lock (_lock)
+        {
+            callbacks = _supersededCallbacks;
+        }
+        await callbacks.ConfigureAwait(false);
+    }
+
+    /// <summary>Called under the lock: at most one release pending, so the semaphore never overflows.</summary>
+    private void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            _wake.Release();
+        }
+    }
+
+    private void CompleteLater(ScriptRequest request)
+    {
+        if (request.Completed is null)
+        {
+            return;
+        }
+        lock (_lock)
+        {
+            _supersededCallbacks = _supersededCallbacks.ContinueWith(
+                static (_, state) =>
+                {
+                    var (runner, request) = ((ScriptRunner, ScriptRequest))state!;
+                    runner.Complete(request, null);
+                },
+                (this, request), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
     }
 
     private async Task RunAsync()
     {
-        await foreach (var request in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        while (true)
         {
+            ScriptRequest? request;
+            lock (_lock)
+            {
+                request = _pending;
+                _pending = null;
+                if (request is null && _closed)
+                {
+                    return;
+                }
+            }
+            if (request is null)
+            {
+                await _wake.WaitAsync().ConfigureAwait(false);
+                continue;
+            }
             int? exitCode = null;
             try
             {
@@ -75,14 +170,19 @@ public sealed partial class ScriptRunner : IScriptRunner, IAsyncDisposable
             {
                 LogExecFailed(request.CommandLine, ex.Message);
             }
-            try
-            {
-                request.Completed?.Invoke(exitCode);
-            }
-            catch (Exception ex)
-            {
-                LogCallbackFailed(ex);
-            }
+            Complete(request, exitCode);
+        }
+    }
+
+    private void Complete(ScriptRequest request, int? exitCode)
+    {
+        try
+        {
+            request.Completed?.Invoke(exitCode);
+        }
+        catch (Exception ex)
+        {
+            LogCallbackFailed(ex);
         }
     }
 
@@ -175,6 +275,9 @@ public sealed partial class ScriptRunner : IScriptRunner, IAsyncDisposable
             }
         }
     }
+
+    [LoggerMessage(EventId = LogEventIds.EngineScripts + 10, Level = LogLevel.Warning, Message = "Not running [{CommandLine}]: superseded by a newer transition")]
+    private partial void LogSuperseded(string commandLine);
 
     [LoggerMessage(EventId = LogEventIds.EngineScripts + 9, Level = LogLevel.Warning, Message = "{Script}: ... {Bytes} more bytes dropped ({Lines} lines)")]
     private partial void LogOutputDropped(string script, long bytes, long lines);

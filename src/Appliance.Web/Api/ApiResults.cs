@@ -10,6 +10,13 @@ internal static class ApiResults
     public static ValidationProblem Invalid(IReadOnlyDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors.ToDictionary(e => e.Key, e => e.Value));
 
+    /// <summary>409 problem details with the same "errors" shape as a validation problem, naming the field.</summary>
+    public static ProblemHttpResult Conflict(IReadOnlyDictionary<string, string[]> errors) =>
+        TypedResults.Problem(
+            title: errors.Values.First()[0],
+            statusCode: StatusCodes.Status409Conflict,
+            extensions: new Dictionary<string, object?> { ["errors"] = errors });
+
     /// <summary>An optional integer query parameter: empty means null, anything else must be a number.</summary>
     public static int? OptionalInt(string? text, string field, ValidationErrors errors)
     {

@@ -43,6 +43,7 @@ public static class AuthApi
             .RequireRateLimiting(AuthSchemes.LoginRateLimit)
             .WithTags("Auth")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .Describe("issueToken", "Log in: a bearer token for a username and password");
@@ -75,8 +76,10 @@ public static class AuthApi
         {
             return forbidden.ToResult("scope");
         }
-        var issued = tokens.Issue(user.UserName, LoginTokenName, options.Value.TokenLifetime, scope);
-        return TypedResults.Ok(new TokenResponse(issued.Token, issued.ExpiresAt, issued.Scope));
+        var outcome = tokens.IssueLogin(user.UserName, LoginTokenName, options.Value.TokenLifetime, scope);
+        return outcome.Issued is { } issued
+            ? TypedResults.Ok(new TokenResponse(issued.Token, issued.ExpiresAt, issued.Scope))
+            : ApiResults.Conflict(outcome.Errors);
     }
 
     /// <summary>For a plain HTML login page: the antiforgery cookie plus the form field to post back.</summary>

@@ -23,7 +23,7 @@ public static class TokenApi
     {
         var group = endpoints.MapGroup("/api/tokens").WithTags("Tokens").RequireAuthorization(AppliancePolicies.Viewer);
         group.MapGet("/", List).Describe("listTokens", "Your API tokens (an admin: everyone's), never the token itself");
-        group.MapPost("/", Create).Describe("createToken", "Create a named API token with a scope (shown once)");
+        group.MapPost("/", Create).ProducesProblem(StatusCodes.Status409Conflict).Describe("createToken", "Create a named API token with a scope (shown once)");
         group.MapDelete("/{id:int}", Revoke).Describe("revokeToken", "Revoke one of your API tokens (an admin: anyone's)");
         return endpoints;
     }
@@ -37,6 +37,10 @@ public static class TokenApi
         if (outcome.Forbidden is { } forbidden)
         {
             return forbidden.ToResult("scope");
+        }
+        if (outcome.Conflict)
+        {
+            return ApiResults.Conflict(outcome.Errors);
         }
         return outcome.Issued is { } issued
             ? TypedResults.Ok(new CreatedTokenResponse(issued.Id, request.Name!.Trim(), issued.Token, issued.ExpiresAt, issued.Scope))

@@ -44,7 +44,7 @@ public static class UserApi
         return result.Status switch
         {
             ServiceStatus.Ok => TypedResults.Created($"/api/users/{Uri.EscapeDataString(result.Value!.UserName)}", result.Value),
-            ServiceStatus.Conflict => Conflict(result.Errors),
+            ServiceStatus.Conflict => ApiResults.Conflict(result.Errors),
             _ => ApiResults.Invalid(result.Errors),
         };
     }
@@ -57,7 +57,7 @@ public static class UserApi
         {
             ServiceStatus.Ok => TypedResults.Ok(result.Value!),
             ServiceStatus.NotFound => TypedResults.NotFound(),
-            ServiceStatus.Conflict => Conflict(result.Errors),
+            ServiceStatus.Conflict => ApiResults.Conflict(result.Errors),
             _ => ApiResults.Invalid(result.Errors),
         };
     }
@@ -69,7 +69,7 @@ public static class UserApi
         {
             ServiceStatus.Ok => TypedResults.NoContent(),
             ServiceStatus.NotFound => TypedResults.NotFound(),
-            ServiceStatus.Conflict => Conflict(result.Errors),
+            ServiceStatus.Conflict => ApiResults.Conflict(result.Errors),
             _ => ApiResults.Invalid(result.Errors),
         };
     }
@@ -84,11 +84,4 @@ public static class UserApi
             _ => ApiResults.Invalid(result.Errors),
         };
     }
-
-    /// <summary>409 problem details with the same "errors" shape as a validation problem, naming the field.</summary>
-    private static ProblemHttpResult Conflict(IReadOnlyDictionary<string, string[]> errors) =>
-        TypedResults.Problem(
-            title: errors.Values.First()[0],
-            statusCode: StatusCodes.Status409Conflict,
-            extensions: new Dictionary<string, object?> { ["errors"] = errors });
 }

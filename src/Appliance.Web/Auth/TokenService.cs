@@ -17,8 +17,11 @@ public sealed record IssuedToken(int Id, string Token, DateTimeOffset ExpiresAt,
 /// <summary>A token as listed: never the token itself. <see cref="UserName"/> is its owner.</summary>
 public sealed record TokenDto(int Id, string Name, string UserName, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, string Scope);
 
-/// <summary>A request for a token: issued, or bad fields (400), or a scope above the caller's right (403).</summary>
-public sealed record TokenOutcome(IssuedToken? Issued, IReadOnlyDictionary<string, string[]> Errors, MissingRight? Forbidden);
+/// <summary>
+/// A request for a token: issued, or bad fields (400), or a scope above the caller's right (403), or, with
+/// <paramref name="Conflict"/>, the user's tokenMaxPerUser reached (409, <see cref="Errors"/> naming tokenMaxPerUser).
+/// </summary>
+public sealed record TokenOutcome(IssuedToken? Issued, IReadOnlyDictionary<string, string[]> Errors, MissingRight? Forbidden, bool Conflict = false);
 
 public enum RevokeOutcome
 {
@@ -30,11 +33,17 @@ public enum RevokeOutcome
 /// <summary>
 /// API tokens: 32 random bytes shown once; only their SHA-256 is stored, so a stolen database
 /// holds no usable token. Named, scoped (read/operate/admin, never above the creator's right), with an
-/// expiry capped by the tokenMaxLifetimeDays setting; they belong to their creator, who lists and revokes them (admin: all).
+/// expiry capped by the tokenMaxLifetimeDays setting, at most tokenMaxPerUser unexpired ones per user (docs/limits.md);
+/// they belong to their creator, who lists and revokes them (admin: all).
 /// </summary>
 public sealed class TokenService(IApplianceStore store, TimeProvider timeProvider, AuditService audit)
 {
     public const string Prefix = "apl_";
+
+    /// <summary>The field a 409 names when a user's unexpired tokens reached the setting of that name.</summary>
+    public const string LimitField = "tokenMaxPerUser";
+
+    private readonly Lock _issueLock = new();
 
     /// <summary>The scope named, or null when none is named (the caller's right) or the name is unknown (a "scope" error).</summary>
     public static ApplianceRole? ParseScope(string? scope, ValidationErrors errors)
@@ -55,26 +64,16 @@ public sealed class TokenService(IApplianceStore store, TimeProvider timeProvide
     public static MissingRight? AboveRight(ApplianceRole asked, ClaimsPrincipal caller, ApplianceRole right) =>
         asked > right ? RoleForbiddenHandler.Describe(caller, asked) : null;
 
-    /// <summary>Issues a token without checks (the login endpoint, after the password and scope were checked).</summary>
-    public IssuedToken Issue(string userName, string name, TimeSpan lifetime, ApplianceRole scope)
-    {
-        var token = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
-        var now = timeProvider.GetUtcNow();
-        var maxLifetime = TimeSpan.FromDays(store.Settings.Get().TokenMaxLifetimeDays);
-        var stored = new StoredToken
-        {
-            Name = name,
-            UserName = userName,
-            Hash = Hash(token),
-            CreatedAt = now,
-            ExpiresAt = now + (lifetime < maxLifetime ? lifetime : maxLifetime),
-            Scope = scope.ScopeName(),
-        };
-        stored.Id = store.Tokens.Insert(stored);
-        return new IssuedToken(stored.Id, token, stored.ExpiresAt, stored.Scope);
-    }
+    /// <summary>
+    /// Issues a login token (POST /api/auth/token, after the password and scope were checked), its lifetime capped by
+    /// tokenMaxLifetimeDays. A user at tokenMaxPerUser unexpired tokens loses their oldest login tokens to make room
+    /// (audited), as a session limit signs out the oldest session; when too few of them are login tokens the login is
+    /// refused (409 naming tokenMaxPerUser): named tokens are never revoked behind their owner's back.
+    /// </summary>
+    public TokenOutcome IssueLogin(string userName, string name, TimeSpan lifetime, ApplianceRole scope) =>
+        Issue(userName, name, lifetime, scope, login: true);
 
-    /// <summary>Creates a named token for the caller (POST /api/tokens, the dashboard's token page).</summary>
+    /// <summary>Creates a named token for the caller (POST /api/tokens, the dashboard's token page); refused (409) at tokenMaxPerUser.</summary>
     public TokenOutcome Create(ClaimsPrincipal caller, string? name, int? expiresInDays, string? scope)
     {
         var userName = caller.Actor();
@@ -98,9 +97,62 @@ public sealed class TokenService(IApplianceStore store, TimeProvider timeProvide
         {
             return new TokenOutcome(null, errors.ToDictionary(), forbidden);
         }
-        var issued = Issue(userName, name!.Trim(), TimeSpan.FromDays(expiresInDays!.Value), resolved);
-        audit.Record(userName, "token.create", name.Trim(), [$"expiresAt: {issued.ExpiresAt:O}", $"scope: {issued.Scope}"]);
-        return new TokenOutcome(issued, errors.ToDictionary(), null);
+        var outcome = Issue(userName, name!.Trim(), TimeSpan.FromDays(expiresInDays!.Value), resolved, login: false);
+        if (outcome.Issued is { } issued)
+        {
+            audit.Record(userName, "token.create", name.Trim(), [$"expiresAt: {issued.ExpiresAt:O}", $"scope: {issued.Scope}"]);
+        }
+        return outcome;
+    }
+
+    private TokenOutcome Issue(string userName, string name, TimeSpan lifetime, ApplianceRole scope, bool login)
+    {
+        var token = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var settings = store.Settings.Get();
+        var maxLifetime = TimeSpan.FromDays(settings.TokenMaxLifetimeDays);
+        var limit = settings.TokenMaxPerUser;
+        // One issue at a time, so that two concurrent requests cannot both take the last place.
+        lock (_issueLock)
+        {
+            var now = timeProvider.GetUtcNow();
+            var live = store.Tokens.GetAll()
+                .Where(t => string.Equals(t.UserName, userName, StringComparison.OrdinalIgnoreCase) && t.ExpiresAt > now)
+                .ToList();
+            var excess = live.Count - limit + 1;
+            if (excess > 0)
+            {
+                var oldestLogins = login
+                    ? live.Where(t => t.Login).OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Take(excess).ToList()
+                    : [];
+                if (oldestLogins.Count < excess)
+                {
+                    var message = login
+                        ? $"{userName} holds {live.Count} unexpired tokens, the most the tokenMaxPerUser setting allows ({limit}), and too few of them are login tokens to replace: revoke a named token first."
+                        : $"{userName} holds {live.Count} unexpired tokens, the most the tokenMaxPerUser setting allows ({limit}): revoke one first.";
+                    return new TokenOutcome(null, new Dictionary<string, string[]> { [LimitField] = [message] }, null, Conflict: true);
+                }
+                foreach (var old in oldestLogins)
+                {
+                    if (store.Tokens.Delete(old.Id))
+                    {
+                        audit.Record(userName, "token.revoke", old.Name,
+                            [$"reason: a login beyond tokenMaxPerUser ({limit}) replaced the oldest login token (created {old.CreatedAt:O})"]);
+                    }
+                }
+            }
+            var stored = new StoredToken
+            {
+                Name = name,
+                UserName = userName,
+                Hash = Hash(token),
+                CreatedAt = now,
+                ExpiresAt = now + (lifetime < maxLifetime ? lifetime : maxLifetime),
+                Scope = scope.ScopeName(),
+                Login = login,
+            };
+            stored.Id = store.Tokens.Insert(stored);
+            return new TokenOutcome(new IssuedToken(stored.Id, token, stored.ExpiresAt, stored.Scope), new Dictionary<string, string[]>(), null);
+        }
     }
 
     /// <summary>
@@ -160,7 +212,9 @@ public sealed class TokenService(IApplianceStore store, TimeProvider timeProvide
         return RevokeOutcome.Revoked;
     }
 
-    public int DeleteExpired() => store.Tokens.DeleteExpired(timeProvider.GetUtcNow());
+    /// <summary>Deletes the tokens expired longer than expiredTokenRetentionDays ago (until then they stay listed, refused); returns how many.</summary>
+    public int DeleteExpired() =>
+        store.Tokens.DeleteExpired(timeProvider.GetUtcNow() - TimeSpan.FromDays(store.Settings.Get().ExpiredTokenRetentionDays));
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 

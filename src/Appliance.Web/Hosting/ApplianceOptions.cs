@@ -37,7 +37,7 @@ public sealed class ApplianceOptions
     /// <summary>The name the dashboard shows for this node (header, syslog lines); the host name when unset.</summary>
     public string? NodeName { get; set; }
 
-    /// <summary>How often the history is trimmed to the retention in the settings.</summary>
+    /// <summary>How often the history and the audit log are trimmed to the retention in the settings, and long-expired tokens deleted.</summary>
     public TimeSpan HistoryTrimInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>

@@ -200,6 +200,7 @@ public sealed class ApplianceWebApplication : IAsyncDisposable
         services.AddHostedService<HubPusher>();
         services.AddHostedService<HistoryTrimService>();
         services.AddHostedService<TokenExpiryService>();
+        services.AddHostedService<AuditTrimService>();
         AddMetrics(services);
         services.AddSingleton(new AdminPasswordOutput(Console.Out));
 

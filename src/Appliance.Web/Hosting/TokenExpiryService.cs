@@ -4,7 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace Appliance.Web.Hosting;
 
-/// <summary>Deletes expired API tokens (they are refused from the moment they expire; this only keeps the store small).</summary>
+/// <summary>
+/// Deletes API tokens expired longer than the expiredTokenRetentionDays setting ago (they are refused from the moment
+/// they expire and stay listed until then; this keeps the store small).
+/// </summary>
 public sealed partial class TokenExpiryService(TokenService tokens, IOptions<ApplianceOptions> options, TimeProvider timeProvider,
     ILogger<TokenExpiryService> logger) : PeriodicService(timeProvider)
 {

@@ -17,6 +17,14 @@ public sealed class AuditService(IApplianceStore store, TimeProvider timeProvide
             Changes = [.. changes],
         });
 
+    /// <summary>Applies the audit retention from the settings (age, then count, as the history's); returns how many entries were removed.</summary>
+    public int Trim()
+    {
+        var settings = store.Settings.Get();
+        var cutoff = timeProvider.GetUtcNow() - TimeSpan.FromDays(settings.AuditMaxAgeDays);
+        return store.Audit.Trim(cutoff, settings.AuditMaxEntries);
+    }
+
     public IReadOnlyList<AuditEntryDto> Query(int take) =>
         store.Audit.Query(take).Select(e => new AuditEntryDto(e.Id, e.At, e.User, e.Action, e.Target, e.Changes)).ToList();
 

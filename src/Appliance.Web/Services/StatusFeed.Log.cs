@@ -9,4 +9,8 @@ public sealed partial class StatusFeed
 
     [LoggerMessage(EventId = LogEventIds.WebServices + 11, Level = LogLevel.Error, Message = "Recording an engine event failed")]
     private partial void LogEventFailed(Exception exception);
+
+    [LoggerMessage(EventId = LogEventIds.WebServices + 12, Level = LogLevel.Error,
+        Message = "The status feed fell behind the engine: {Transitions} transitions and {Others} other events were dropped; the history misses those transitions")]
+    private partial void LogEventsLost(long transitions, long others);
 }

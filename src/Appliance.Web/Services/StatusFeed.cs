@@ -125,6 +125,10 @@ public sealed partial class StatusFeed(ICarpEngine engine, HealthService health,
                 case EngineEvent.Removed removed:
                     Raise(Removed, removed.Key);
                     break;
+                case EngineEvent.EventsLost lost:
+                    // The engine kept every transition until its hard limit (docs/limits.md, Event stream): past it, say what the history misses.
+                    LogEventsLost(lost.Transitions, lost.Others);
+                    break;
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -39,6 +39,9 @@ public interface IAuditRepository
 {
     long Append(StoredAuditEntry entry);
     IReadOnlyList<StoredAuditEntry> Query(int take);
+    int Count();
+    /// <summary>Deletes entries older than <paramref name="olderThan"/> and all but the newest <paramref name="keep"/>; returns how many.</summary>
+    int Trim(DateTimeOffset olderThan, int keep);
 }
 
 public interface IUserRepository
@@ -57,7 +60,8 @@ public interface ITokenRepository
     IReadOnlyList<StoredToken> GetAll();
     int Insert(StoredToken token);
     bool Delete(int id);
-    int DeleteExpired(DateTimeOffset now);
+    /// <summary>Deletes the tokens that expired at or before <paramref name="expiredBy"/>; returns how many.</summary>
+    int DeleteExpired(DateTimeOffset expiredBy);
 }
 
 public interface ISettingsRepository

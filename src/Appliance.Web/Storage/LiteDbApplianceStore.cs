@@ -234,6 +234,23 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
     {
         public long Append(StoredAuditEntry entry) => durable.Commit(() => collection.Insert(entry).AsInt64);
         public IReadOnlyList<StoredAuditEntry> Query(int take) => collection.Query().OrderByDescending(x => x.Id).Limit(take).ToList();
+
+        public int Count() => collection.Count();
+
+        public int Trim(DateTimeOffset olderThan, int keep) => durable.Commit(() => TrimCommits(olderThan, keep));
+
+        // As the history's (ids grow with time): by age, then all but the newest keep.
+        private int TrimCommits(DateTimeOffset olderThan, int keep)
+        {
+            var deleted = collection.DeleteMany(x => x.At < olderThan);
+            var threshold = collection.Query().OrderByDescending(x => x.Id).Select(x => x.Id).Skip(keep).Limit(1).ToList();
+            if (threshold.Count == 1)
+            {
+                var id = threshold[0];
+                deleted += collection.DeleteMany(x => x.Id <= id);
+            }
+            return deleted;
+        }
     }
 
     private sealed class UserRepository(ILiteCollection<StoredUser> collection, StoreDurability durable) : IUserRepository
@@ -252,7 +269,7 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
         public IReadOnlyList<StoredToken> GetAll() => collection.Query().OrderBy(x => x.Id).ToList();
         public int Insert(StoredToken token) => durable.Commit(() => collection.Insert(token).AsInt32);
         public bool Delete(int id) => durable.Commit(() => collection.Delete(id));
-        public int DeleteExpired(DateTimeOffset now) => durable.Commit(() => collection.DeleteMany(x => x.ExpiresAt <= now));
+        public int DeleteExpired(DateTimeOffset expiredBy) => durable.Commit(() => collection.DeleteMany(x => x.ExpiresAt <= expiredBy));
     }
 
     private sealed class SettingsRepository(ILiteCollection<SettingsDocument> collection, StoreDurability durable) : ISettingsRepository
@@ -269,6 +286,10 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
                     HistoryMaxEntries = document.HistoryMaxEntries,
                     HistoryMaxAgeDays = document.HistoryMaxAgeDays,
                     TokenMaxLifetimeDays = document.TokenMaxLifetimeDays ?? ApplianceSettings.Default.TokenMaxLifetimeDays,
+                    AuditMaxEntries = document.AuditMaxEntries ?? ApplianceSettings.Default.AuditMaxEntries,
+                    AuditMaxAgeDays = document.AuditMaxAgeDays ?? ApplianceSettings.Default.AuditMaxAgeDays,
+                    TokenMaxPerUser = document.TokenMaxPerUser ?? ApplianceSettings.Default.TokenMaxPerUser,
+                    ExpiredTokenRetentionDays = document.ExpiredTokenRetentionDays ?? ApplianceSettings.Default.ExpiredTokenRetentionDays,
                 };
         }
 
@@ -278,6 +299,10 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
             HistoryMaxEntries = settings.HistoryMaxEntries,
             HistoryMaxAgeDays = settings.HistoryMaxAgeDays,
             TokenMaxLifetimeDays = settings.TokenMaxLifetimeDays,
+            AuditMaxEntries = settings.AuditMaxEntries,
+            AuditMaxAgeDays = settings.AuditMaxAgeDays,
+            TokenMaxPerUser = settings.TokenMaxPerUser,
+            ExpiredTokenRetentionDays = settings.ExpiredTokenRetentionDays,
         }));
     }
 
@@ -288,5 +313,10 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
         public int HistoryMaxAgeDays { get; set; }
         /// <summary>Null in a document written before the setting existed: the default.</summary>
         public int? TokenMaxLifetimeDays { get; set; }
+        /// <summary>Null in a document written before the audit and token bounds existed: the defaults.</summary>
+        public int? AuditMaxEntries { get; set; }
+        public int? AuditMaxAgeDays { get; set; }
+        public int? TokenMaxPerUser { get; set; }
+        public int? ExpiredTokenRetentionDays { get; set; }
     }
 }

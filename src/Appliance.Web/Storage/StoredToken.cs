@@ -12,4 +12,6 @@ public sealed class StoredToken
     public DateTimeOffset ExpiresAt { get; set; }
     /// <summary>"read", "operate" or "admin"; empty (a store from before scopes) reads as admin, capped by the user's role.</summary>
     public string Scope { get; set; } = "";
+    /// <summary>Issued by a login (POST /api/auth/token), not created by name: the one kind a login may revoke to stay within tokenMaxPerUser.</summary>
+    public bool Login { get; set; }
 }

@@ -198,8 +198,8 @@ public sealed class ScriptRunnerTests : IDisposable
         var (missing, missingDone) = Request(Path.Combine(_dir, "nope.sh"), "veth0", "198.18.0.100");
         var (ok, okDone) = Request(Script("after.sh", "exit 5"), "veth0", "198.18.0.100");
         runner.Enqueue(missing);
-        runner.Enqueue(ok);
         Assert.Null(await missingDone.WaitAsync(TestTimeouts.Default));
+        runner.Enqueue(ok);
         Assert.Equal(5, await okDone.WaitAsync(TestTimeouts.Default));
         Assert.Contains(_log.Collector.GetSnapshot(), l => l.Message.StartsWith("Unable to exec ", StringComparison.Ordinal));
     }
@@ -208,15 +208,19 @@ public sealed class ScriptRunnerTests : IDisposable
     public async Task Enqueue_SlowScript_NeverBlocksAndRunsInOrder()
     {
         var order = Path.Combine(_dir, "order");
-        var slow = Script("slow.sh", $"sleep 2; echo slow >> '{order}'");
+        var started = Path.Combine(_dir, "started");
+        var slow = Script("slow.sh", $"touch '{started}'; sleep 2; echo slow >> '{order}'");
         var fast = Script("fast.sh", $"echo fast >> '{order}'");
         await using var runner = new ScriptRunner(_log, TimeSpan.FromSeconds(10));
         var (first, firstDone) = Request(slow, "veth0", "198.18.0.100");
         var (second, secondDone) = Request(fast, "veth0", "198.18.0.100");
         var sw = Stopwatch.StartNew();
         runner.Enqueue(first);
+        // Once the first runs, the second waits behind it (a request that has not started yet is replaced by a newer one).
+        await Eventually.TrueAsync(() => File.Exists(started), "the slow script started");
+        var enqueue = Stopwatch.StartNew();
         runner.Enqueue(second);
-        var enqueueTime = sw.Elapsed;
+        var enqueueTime = enqueue.Elapsed;
         Assert.True(enqueueTime < TimeSpan.FromMilliseconds(500), $"Enqueue took {enqueueTime}");
         Assert.False(firstDone.IsCompleted);
         await Task.WhenAll(firstDone, secondDone).WaitAsync(TestTimeouts.Default);
@@ -228,7 +232,13 @@ public sealed class ScriptRunnerTests : IDisposable
     public async Task Completed_CallbackThrows_NextScriptStillRuns()
     {
         await using var runner = new ScriptRunner(_log, TimeSpan.FromSeconds(10));
-        runner.Enqueue(new ScriptRequest(Script("a.sh", "exit 0"), ["veth0", "198.18.0.100"], _ => throw new InvalidOperationException("boom")));
+        var thrown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        runner.Enqueue(new ScriptRequest(Script("a.sh", "exit 0"), ["veth0", "198.18.0.100"], code =>
+        {
+            thrown.TrySetResult();
+            throw new InvalidOperationException($"boom after {code}");
+        }));
+        await thrown.Task.WaitAsync(TestTimeouts.Default);
         var (next, nextDone) = Request(Script("b.sh", "exit 1"), "veth0", "198.18.0.100");
         runner.Enqueue(next);
         Assert.Equal(1, await nextDone.WaitAsync(TestTimeouts.Default));

@@ -39,6 +39,8 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             Assert.True(DateTime.UtcNow - started < TestBudget, $"round {round} not reached within {TestBudget}");
             await using var serve = await ServeSession.StartAsync(lab, node, data, AdminPassword);
             await VerifyAsync(serve, acknowledged, $"restart before round {round}");
+            // The admin creates hundreds of tokens over the rounds: above the default tokenMaxPerUser (docs/limits.md).
+            (await serve.Client.PutAsJsonAsync("/api/settings", SettingsBody(acknowledged.HistoryMaxEntries))).EnsureSuccessStatusCode();
 
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             var writers = new[]
@@ -164,14 +166,18 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         while (!cancellationToken.IsCancellationRequested)
         {
             var value = acknowledged.HistoryMaxEntries + 1;
-            var body = new { historyMaxEntries = value, historyMaxAgeDays = 90, tokenMaxLifetimeDays = 365 };
-            if (await IsAcknowledgedAsync(() => client.PutAsJsonAsync("/api/settings", body, cancellationToken)) is null)
+            if (await IsAcknowledgedAsync(() => client.PutAsJsonAsync("/api/settings", SettingsBody(value), cancellationToken)) is null)
             {
                 return;
             }
             acknowledged.HistoryMaxEntries = value;
         }
     }
+
+    private static object SettingsBody(int historyMaxEntries) =>
+        new { historyMaxEntries, historyMaxAgeDays = 90, tokenMaxLifetimeDays = 365, tokenMaxPerUser = TokensPerUser };
+
+    private const int TokensPerUser = 10_000;
 
     /// <summary>The response body of a 2xx; null when the request failed (the kill cut it) or was refused.</summary>
     private static async Task<JsonNode?> IsAcknowledgedAsync(Func<Task<HttpResponseMessage>> send)

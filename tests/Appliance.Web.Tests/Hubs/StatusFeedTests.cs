@@ -1,4 +1,5 @@
 using Appliance.Engine.StateMachine;
+using Microsoft.Extensions.Logging.Testing;
 using Appliance.Web.Services;
 using Appliance.Web.Tests.Infrastructure;
 
@@ -25,6 +26,30 @@ public sealed class StatusFeedTests
         Assert.Equal("MASTER", received.To);
         Assert.True(received.Id > 0);
         Assert.Equal("MASTER", (await status.Task.WaitAsync(TestHost.Timeout)).State);
+    }
+
+    [Fact]
+    public async Task StatusFeed_EventsLost_LoggedAsAnErrorNamingTheLostTransitions_NextTransitionStillRecorded()
+    {
+        var logs = new FakeLogCollector();
+        await using var host = await TestHost.StartAsync(new TestHostOptions
+        {
+            UseFakeEngine = true,
+            Services = s => s.AddSingleton<ILoggerProvider>(new FakeLoggerProvider(logs)),
+        });
+        using var client = await host.CreateAuthenticatedClientAsync();
+        await Json.CreateVhidAsync(client, Json.Vhid());
+        var feed = host.Services.GetRequiredService<StatusFeed>();
+        var transition = new TaskCompletionSource<TransitionDto>(TaskCreationOptions.RunContinuationsAsynchronously);
+        feed.Transition += t => transition.TrySetResult(t);
+
+        host.Engine!.RaiseEventsLost(transitions: 3, others: 40);
+        host.Engine.RaiseTransition("eth-test0/7", CarpState.Master, TransitionCause.Preempt);
+
+        Assert.True((await transition.Task.WaitAsync(TestHost.Timeout)).Id > 0);
+        var lost = Assert.Single(logs.GetSnapshot(), l => l.Category == typeof(StatusFeed).FullName && l.Message.StartsWith("The status feed fell behind", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Error, lost.Level);
+        Assert.Equal("The status feed fell behind the engine: 3 transitions and 40 other events were dropped; the history misses those transitions", lost.Message);
     }
 
     [Fact]

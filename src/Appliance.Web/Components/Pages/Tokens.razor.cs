@@ -63,7 +63,7 @@ public sealed partial class Tokens
             {
                 var field = key switch
                 {
-                    "name" => nameof(TokenForm.Name),
+                    "name" or TokenService.LimitField => nameof(TokenForm.Name),
                     "scope" => nameof(TokenForm.Scope),
                     _ => nameof(TokenForm.ExpiresInDays),
                 };
