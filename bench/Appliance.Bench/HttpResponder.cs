@@ -11,6 +11,10 @@ internal static class HttpResponder
 {
     public const string Path = "/";
 
+    /// <param name="keepAlive">
+    /// Keep-alive on (unlimited requests per connection), all four children started and none reaped for spare
+    /// threads: a child that exits would close its share of the load generator's kept-alive connections.
+    /// </param>
     public static async Task<LabProcess> StartAsync(NetworkLab lab, LabNode node, bool keepAlive = false, IReadOnlyDictionary<string, byte[]>? files = null)
     {
         var dir = System.IO.Path.Combine(lab.WorkDirectory, $"apache-{node.Name}");
@@ -37,8 +41,8 @@ internal static class HttpResponder
             User www-data
             Group www-data
             Listen 80
-            {(keepAlive ? "KeepAlive On\nMaxKeepAliveRequests 0\nKeepAliveTimeout 30" : "KeepAlive Off")}
-            StartServers 2
+            {(keepAlive ? "KeepAlive On\nMaxKeepAliveRequests 0\nKeepAliveTimeout 30\nMinSpareThreads 25\nMaxSpareThreads 200" : "KeepAlive Off")}
+            StartServers {(keepAlive ? 4 : 2)}
             ServerLimit 4
             ThreadsPerChild 50
             MaxRequestWorkers 200

@@ -9,7 +9,7 @@ namespace Appliance.Bench;
 internal sealed record LoadGroup(string Name, int Connections, IReadOnlyList<string> Paths);
 
 /// <summary>What one path of one group got: answered with 200, anything else (status, timeout, reset).</summary>
-internal sealed record PathCount(string Group, string Path, long Requests, long Failed);
+internal sealed record PathCount(string Group, string Path, long Requests, long Failed, string? FirstError = null);
 
 /// <summary>
 /// One load window: per-path counts, its length, how many TCP connections the generator opened (one per worker
@@ -100,6 +100,7 @@ internal sealed class LoadGenerator : IDisposable
         var opened0 = Volatile.Read(ref _opened);
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var counters = _groups.SelectMany(g => g.Group.Paths.Distinct().Select(p => (g.Group.Name, Path: p))).ToDictionary(k => k, _ => new long[2]);
+        var errors = new System.Collections.Concurrent.ConcurrentDictionary<(string, string), string>();
         var clock = Stopwatch.StartNew();
         using var stop = new CancellationTokenSource(duration);
         var workers = new List<Task>();
@@ -122,6 +123,7 @@ internal sealed class LoadGenerator : IDisposable
                             if (r.StatusCode != HttpStatusCode.OK)
                             {
                                 Interlocked.Increment(ref count[1]);
+                                errors.TryAdd((group.Name, path), $"{(int)r.StatusCode} {r.Headers.Location}".Trim());
                             }
                         }
                         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -132,6 +134,7 @@ internal sealed class LoadGenerator : IDisposable
                         {
                             Interlocked.Increment(ref count[0]);
                             Interlocked.Increment(ref count[1]);
+                            errors.TryAdd((group.Name, path), $"{ex.GetType().Name}: {ex.Message}");
                         }
                     }
                 }));
@@ -140,7 +143,7 @@ internal sealed class LoadGenerator : IDisposable
         await Task.WhenAll(workers).WaitAsync(duration + TimeSpan.FromSeconds(15));
         var seconds = clock.Elapsed.TotalSeconds;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
-        var paths = counters.Select(c => new PathCount(c.Key.Name, c.Key.Path, c.Value[0], c.Value[1])).ToList();
+        var paths = counters.Select(c => new PathCount(c.Key.Name, c.Key.Path, c.Value[0], c.Value[1], errors.GetValueOrDefault(c.Key))).ToList();
         return new LoadCounts(paths, seconds, _groups.Sum(g => g.Group.Connections), Volatile.Read(ref _opened) - opened0, cpu);
     }
 

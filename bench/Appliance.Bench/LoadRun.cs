@@ -136,7 +136,7 @@ internal static class LoadRun
             generator.Add(new LoadGroup("dashboard: GET / and /history, logged-in cookie", DashboardConnections, ["/", "/history"]), api, cookies);
 
             var label = "appliance serve (advbase 0, skew 20)";
-            return await MeasureAsync(label, $"`./appliance carp --config` ({Vhids} VHIDs, skew 26) on node2", "`appliance serve`: its REST API and dashboard",
+            return await MeasureAsync(label, $"`./appliance carp --config` ({Vhids} VHIDs, skew 26) on node2", $"`appliance serve`: {ApiConnections} connections GET /api/status (bearer token), {DashboardConnections} GET / and /history in turn (logged-in cookie)",
                 backup.AdvertInterval.TotalMilliseconds, node1, node2, capture, d2, backup.MasterLine, generator, idle, options.Load,
                 () => ProcStats.WithChildren(serve.Pid), () => ProcStats.WithChildren(serve.Pid), serve);
         }
@@ -183,7 +183,7 @@ internal static class LoadRun
             generator.Add(new LoadGroup($"API-sized: GET /{StatusFile}", ApiConnections, ["/" + StatusFile]), web);
             generator.Add(new LoadGroup($"dashboard-sized: GET /{BoardFile} and /{HistoryFile}", DashboardConnections, ["/" + BoardFile, "/" + HistoryFile]), web);
             return await MeasureAsync(daemon.Label, $"keepalived ({Vhids} instances, priority 100) on node2",
-                "Apache 2.4 (mpm_event, keep-alive): static copies of the appliance's responses", daemon.AdvertInterval.TotalMilliseconds,
+                $"Apache 2.4 (mpm_event, keep-alive): {ApiConnections} connections GET /{StatusFile}, {DashboardConnections} GET /{BoardFile} and /{HistoryFile} in turn (copies of the appliance's answers)", daemon.AdvertInterval.TotalMilliseconds,
                 node1, node2, capture, d2, daemon.MasterLine, generator, idle, options.Load,
                 () => ProcStats.WithChildren(apache.Pid), () => daemon.Pids(d1), d1);
         }

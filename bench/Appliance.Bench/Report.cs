@@ -353,7 +353,7 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Daemon> daemons
         foreach (var side in sides)
         {
             var l = side.Load;
-            var paths = string.Join("; ", l.Paths.Select(p => $"{p.Group}: {p.Path} {p.Requests} ({p.Failed} failed)"));
+            var paths = string.Join("; ", l.Paths.Select(p => $"{p.Path} {p.Requests} ({p.Failed} failed{(p.FirstError is null ? "" : $", first: {p.FirstError.ReplaceLineEndings(" ").Replace('|', '/')}")})"));
             sb.AppendLine(CultureInfo.InvariantCulture,
                 $"| {side.Label} | {side.Server} | {l.Connections} ({l.ConnectionsOpened}) | {l.Requests} | {l.PerSecond:0} | {l.Failed} | {paths} | {side.ServerCpuSeconds:0.0} s ({100 * side.ServerCpuSeconds / l.Seconds:0} %) | {side.DaemonCpuSeconds:0.0} s | {100 * side.MachineBusy:0} % | {l.GeneratorCpuSeconds:0.0} s ({100 * l.GeneratorCpuSeconds / l.Seconds:0} %) |");
         }
