@@ -212,8 +212,10 @@ internal static class LoadRun
             vhidsSeen = adverts.Select(p => p.Vrid).Distinct().Count();
             backupMasters = Masters(fromLine);
             backupVhids = Adverts(peer, t0, t1).Select(p => p.Vrid).Distinct().Count();
+            var expected = (t1 - t0) * 1000 / nominalMs * Vhids;
             return Jitter.OfStreams(label, condition, nominalMs, adverts.GroupBy(p => p.Vrid).Select(g => g.Select(p => p.Time)),
-                Math.Max(backupMasters, backupVhids), $"{adverts.Count} adverts from {vhidsSeen}/{Vhids} VHIDs");
+                Math.Max(backupMasters, backupVhids),
+                $"{adverts.Count} adverts (nominal {expected:0}) from {vhidsSeen}/{Vhids} VHIDs; node2: {backupMasters} MASTER lines, adverts on {backupVhids} VHIDs");
         }
 
         var mark = backup.LineCount;
