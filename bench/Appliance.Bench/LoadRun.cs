@@ -24,7 +24,8 @@ internal sealed record LoadSide(
     double MachineBusy,
     int VhidsAdvertising,
     int BackupMasters,
-    int BackupAdvertVhids);
+    int BackupAdvertVhids,
+    Summary? RunQueue);
 
 /// <summary>Both sides of the load run; either is null when it failed (the reason is in <see cref="Notes"/>).</summary>
 internal sealed record LoadRunResult(LoadSide? Appliance, LoadSide? Keepalived, IReadOnlyList<string> Notes)
@@ -231,7 +232,20 @@ internal static class LoadRun
         var daemonCpu0 = daemonPids().ToDictionary(p => p, ProcStats.CpuSeconds);
         var machine0 = ProcStats.MachineTicks();
         var l0 = Capture.Now();
+        var queue = new List<double>();
+        using var sampling = new CancellationTokenSource();
+        // The machine's run queue every 500 ms over the window: what else competed for the CPUs (bounded by the window).
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested && queue.Count < 2 * (int)load.TotalSeconds + 60)
+            {
+                queue.Add(ProcStats.RunQueue());
+                await Task.Delay(500, sampling.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        });
         var counts = await generator.RunAsync(load);
+        await sampling.CancelAsync();
+        await sampler;
         var l1 = Capture.Now();
         var machine1 = ProcStats.MachineTicks();
         // Processes started during the window (Apache's extra children) count from zero.
@@ -244,9 +258,9 @@ internal static class LoadRun
             throw new InvalidOperationException($"{label} exited during the load window:\n{master.Output}");
         }
         var loaded = Window($"{counts.Connections} connections ({counts.PerSecond:0} req/s)", l0, l1, mark, out var seen, out var masters, out var backupVhids);
-        Console.WriteLine($"  load: {label} under load: {counts.Requests} requests ({counts.PerSecond:0}/s), {counts.Failed} failed, {counts.ConnectionsOpened} connections opened, machine busy {busy:P0}; " +
+        Console.WriteLine($"  load: {label} under load: {counts.Requests} requests ({counts.PerSecond:0}/s), {counts.Failed} failed, {counts.ConnectionsOpened} connections opened, machine busy {busy:P0}, run queue median {Summary.Of(queue)?.Median:0}; " +
             $"p50 {loaded.P50:0.00} p99 {loaded.P99:0.00} max {loaded.Max:0.00} ms, spurious {loaded.Spurious}");
-        return new LoadSide(label, backupText, server, Vhids, nominalMs, idleJitter, loaded, counts, serverCpu, daemonCpu, busy, seen, masters, backupVhids);
+        return new LoadSide(label, backupText, server, Vhids, nominalMs, idleJitter, loaded, counts, serverCpu, daemonCpu, busy, seen, masters, backupVhids, Summary.Of(queue));
     }
 
     /// <summary>Polls GET /api/status until every VHID reports MASTER (node1 is alone so far; bounded).</summary>

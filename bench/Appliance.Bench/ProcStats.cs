@@ -87,6 +87,10 @@ internal static class ProcStats
         return (total - f[3] - f[4], total);
     }
 
+    /// <summary>Runnable tasks on the whole machine now (procs_running in /proc/stat), this reader included.</summary>
+    public static int RunQueue() =>
+        int.Parse(File.ReadLines("/proc/stat").First(l => l.StartsWith("procs_running ", StringComparison.Ordinal))["procs_running ".Length..], CultureInfo.InvariantCulture);
+
     public static long TotalRssKb(IEnumerable<int> pids) => pids.Sum(RssKb);
 
     public static double TotalCpuSeconds(IEnumerable<int> pids) => pids.Sum(CpuSeconds);

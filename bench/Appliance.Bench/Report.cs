@@ -348,17 +348,17 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Daemon> daemons
                 $"Under load, appliance / keepalived: p99 {a.Loaded.P99:0.00} / {k.Loaded.P99:0.00} ms = **{Ratio(a.Loaded.P99, k.Loaded.P99)}**; p50 {a.Loaded.P50:0.00} / {k.Loaded.P50:0.00} ms = {Ratio(a.Loaded.P50, k.Loaded.P50)}; max {a.Loaded.Max:0.00} / {k.Loaded.Max:0.00} ms = {Ratio(a.Loaded.Max, k.Loaded.Max)} (nominal {a.NominalMs:0.###} / {k.NominalMs:0.###} ms).");
             sb.AppendLine();
         }
-        sb.AppendLine("| master | what the load hit on node1 | connections (opened) | requests | req/s | failed | per path | CPU of the server | CPU of the master daemon | machine busy | load generator CPU |");
-        sb.AppendLine("|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|");
+        sb.AppendLine("| master | what the load hit on node1 | connections (opened) | requests | req/s | failed | per path | CPU of the server | CPU of the master daemon | machine busy | run queue median (max) | load generator CPU |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|");
         foreach (var side in sides)
         {
             var l = side.Load;
             var paths = string.Join("; ", l.Paths.Select(p => $"{p.Path} {p.Requests} ({p.Failed} failed{(p.FirstError is null ? "" : $", first: {p.FirstError.ReplaceLineEndings(" ").Replace('|', '/')}")})"));
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| {side.Label} | {side.Server} | {l.Connections} ({l.ConnectionsOpened}) | {l.Requests} | {l.PerSecond:0} | {l.Failed} | {paths} | {side.ServerCpuSeconds:0.0} s ({100 * side.ServerCpuSeconds / l.Seconds:0} %) | {side.DaemonCpuSeconds:0.0} s | {100 * side.MachineBusy:0} % | {l.GeneratorCpuSeconds:0.0} s ({100 * l.GeneratorCpuSeconds / l.Seconds:0} %) |");
+                $"| {side.Label} | {side.Server} | {l.Connections} ({l.ConnectionsOpened}) | {l.Requests} | {l.PerSecond:0} | {l.Failed} | {paths} | {side.ServerCpuSeconds:0.0} s ({100 * side.ServerCpuSeconds / l.Seconds:0} %) | {side.DaemonCpuSeconds:0.0} s | {100 * side.MachineBusy:0} % | {side.RunQueue?.Median:0} ({side.RunQueue?.Max:0}) | {l.GeneratorCpuSeconds:0.0} s ({100 * l.GeneratorCpuSeconds / l.Seconds:0} %) |");
         }
         sb.AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"CPU = utime + stime over the load window (/proc/PID/stat; 100 % = one CPU); for `appliance serve` the server and the master daemon are the same process. Machine busy = non-idle share of all {Environment.ProcessorCount} CPUs over the window (/proc/stat), the load generator, tcpdump and node2's daemon included: everything shares the machine's CPUs, so the node is loaded as a whole, not only its server.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"CPU = utime + stime over the load window (/proc/PID/stat; 100 % = one CPU); for `appliance serve` the server and the master daemon are the same process. Machine busy = non-idle share of all {Environment.ProcessorCount} CPUs over the window (/proc/stat), the load generator, tcpdump and node2's daemon included: everything shares the machine's CPUs, so the node is loaded as a whole, not only its server. Run queue = runnable tasks on the machine (procs_running, /proc/stat) sampled every 500 ms over the window: on 2 CPUs anything well above 2 means tasks waiting for a CPU, whoever started them.");
         sb.AppendLine();
     }
 
