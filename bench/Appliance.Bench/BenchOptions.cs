@@ -37,6 +37,9 @@ internal sealed record BenchOptions
 
     public bool SkipScale { get; init; }
 
+    /// <summary>Skips issue 10's load run (<see cref="LoadRun"/>: 200 connections, 50 VHIDs, keepalived beside it).</summary>
+    public bool SkipLoad { get; init; }
+
     public string CommandLine { get; init; } = "";
 
     public static BenchOptions Parse(string[] args)
@@ -60,6 +63,8 @@ internal sealed record BenchOptions
                 "--skip-footprint" => o with { SkipFootprint = true },
                 "--skip-jitter" => o with { SkipJitter = true },
                 "--skip-scale" => o with { SkipScale = true },
+                "--skip-load" => o with { SkipLoad = true },
+                "--load-only" => o with { SkipFailover = true, SkipFootprint = true, SkipScale = true, SkipJitter = true, SkipLoad = false },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }

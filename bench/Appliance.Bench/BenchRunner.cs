@@ -64,6 +64,13 @@ internal sealed class BenchRunner(BenchOptions options)
             }
             Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] load done");
         }
+        if (!options.SkipLoad)
+        {
+            Console.WriteLine($"== load (issue 10): {LoadRun.ApiConnections + LoadRun.DashboardConnections} connections, {LoadRun.Vhids} sub-second VHIDs, {options.Load.TotalSeconds:0} s; appliance serve, then keepalived");
+            report.Load = await LoadRun.RunAsync(options);
+            report.Notes.AddRange(report.Load.Notes);
+            Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] load (issue 10) done");
+        }
         report.Elapsed = clock.Elapsed;
         var text = report.Render();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);

@@ -74,11 +74,14 @@ internal abstract class Daemon
     protected static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>A daemon that runs many VHIDs in one process (<see cref="Scale"/>): vhid i on VIP <see cref="Scale.Vip"/>(i).</summary>
+/// <summary>A daemon that runs many VHIDs in one process (<see cref="Scale"/>, <see cref="LoadRun"/>): vhid i on VIP <see cref="Scale.Vip"/>(i).</summary>
 internal interface IMultiVhidDaemon
 {
-    /// <summary>Starts vhids 1..<paramref name="vhids"/> on <paramref name="node"/>, all preferred (each becomes MASTER alone).</summary>
-    LabProcess StartMany(NetworkLab lab, LabNode node, int vhids);
+    /// <summary>
+    /// Starts vhids 1..<paramref name="vhids"/> on <paramref name="node"/>, all preferred (each becomes MASTER alone)
+    /// or all backup (the preferred node's peer).
+    /// </summary>
+    LabProcess StartMany(NetworkLab lab, LabNode node, int vhids, Role role = Role.Preferred);
 }
 
 /// <summary><c>appliance carp</c>: the engine owns the VIP (--manage-vip) and bows out on SIGTERM (-z).</summary>
@@ -114,11 +117,12 @@ internal sealed class ApplianceCarpDaemon(string applianceExe, byte advbase, byt
     public override LabProcess Start(DaemonContext c) => c.Lab.Start(c.Node, applianceExe, Arguments(c));
 
     /// <summary>One process, one --config line per VHID (ucarp's flags), VIPs /32.</summary>
-    public LabProcess StartMany(NetworkLab lab, LabNode node, int vhids)
+    public LabProcess StartMany(NetworkLab lab, LabNode node, int vhids, Role role = Role.Preferred)
     {
+        var skew = role == Role.Preferred ? $"-k {Int(PreferredSkew)} -P" : $"-k {Int(BackupSkew)}";
         var lines = Enumerable.Range(1, vhids).Select(i =>
-            $"-i {node.Interface} -s {Ip(node)} -v {Int(i)} -p benchpw -a {Scale.Vip(i)} -b {Int(AdvBase)} -k {Int(PreferredSkew)} -P -z --manage-vip");
-        var config = Path.Combine(lab.WorkDirectory, $"carp-{vhids}.conf");
+            $"-i {node.Interface} -s {Ip(node)} -v {Int(i)} -p benchpw -a {Scale.Vip(i)} -b {Int(AdvBase)} {skew} -z --manage-vip");
+        var config = Path.Combine(lab.WorkDirectory, role == Role.Preferred ? $"carp-{vhids}.conf" : $"carp-{vhids}-{node.Name}.conf");
         File.WriteAllLines(config, lines);
         return lab.Start(node, applianceExe, ["carp", $"--config={config}"]);
     }
@@ -163,9 +167,9 @@ internal sealed class KeepalivedDaemon(double advertInt, string timing)
     public override LabProcess Start(DaemonContext c) =>
         Run(c.Lab, c.Node, c.Tag, [Instance(c.Node, c.Vhid, c.Role == Role.Preferred ? 200 : 100, $"{c.Vip}/24")]);
 
-    /// <summary>One vrrp_instance per VHID in one configuration, VIPs /32.</summary>
-    public LabProcess StartMany(NetworkLab lab, LabNode node, int vhids) =>
-        Run(lab, node, $"scale{vhids}", [.. Enumerable.Range(1, vhids).Select(i => Instance(node, i, 200, $"{Scale.Vip(i)}/32"))]);
+    /// <summary>One vrrp_instance per VHID in one configuration, VIPs /32; priority 200 preferred, 100 backup.</summary>
+    public LabProcess StartMany(NetworkLab lab, LabNode node, int vhids, Role role = Role.Preferred) =>
+        Run(lab, node, $"scale{vhids}", [.. Enumerable.Range(1, vhids).Select(i => Instance(node, i, role == Role.Preferred ? 200 : 100, $"{Scale.Vip(i)}/32"))]);
 
     private string Instance(LabNode node, int vrid, int priority, string vip) => $$"""
         vrrp_instance VI_{{vrid}} {

@@ -5,17 +5,26 @@ namespace Appliance.Bench;
 /// <summary>
 /// Apache 2.4 (Debian's apache2, mpm_event) on one node, listening on every address of the node's
 /// namespace on port 80; GET / answers the node's name. Minimal config in the lab work directory.
+/// The load run (<see cref="LoadRun"/>) turns keep-alive on and adds files of its own to serve.
 /// </summary>
 internal static class HttpResponder
 {
     public const string Path = "/";
 
-    public static async Task<LabProcess> StartAsync(NetworkLab lab, LabNode node)
+    /// <param name="keepAlive">
+    /// Keep-alive on (unlimited requests per connection), all four children started and none reaped for spare
+    /// threads: a child that exits would close its share of the load generator's kept-alive connections.
+    /// </param>
+    public static async Task<LabProcess> StartAsync(NetworkLab lab, LabNode node, bool keepAlive = false, IReadOnlyDictionary<string, byte[]>? files = null)
     {
         var dir = System.IO.Path.Combine(lab.WorkDirectory, $"apache-{node.Name}");
         var www = System.IO.Path.Combine(dir, "www");
         Directory.CreateDirectory(www);
         File.WriteAllText(System.IO.Path.Combine(www, "index.html"), node.Name + "\n");
+        foreach (var (name, content) in files ?? new Dictionary<string, byte[]>())
+        {
+            File.WriteAllBytes(System.IO.Path.Combine(www, name), content);
+        }
         var conf = System.IO.Path.Combine(dir, "apache2.conf");
         const string Modules = "/usr/lib/apache2/modules";
         File.WriteAllText(conf, $"""
@@ -32,8 +41,8 @@ internal static class HttpResponder
             User www-data
             Group www-data
             Listen 80
-            KeepAlive Off
-            StartServers 2
+            {(keepAlive ? "KeepAlive On\nMaxKeepAliveRequests 0\nKeepAliveTimeout 30\nMinSpareThreads 25\nMaxSpareThreads 200" : "KeepAlive Off")}
+            StartServers {(keepAlive ? 4 : 2)}
             ServerLimit 4
             ThreadsPerChild 50
             MaxRequestWorkers 200

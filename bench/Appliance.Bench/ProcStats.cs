@@ -77,6 +77,20 @@ internal static class ProcStats
         }
     }
 
+    /// <summary>The whole machine's CPU ticks (first line of /proc/stat): busy (all but idle and iowait) and total.</summary>
+    public static (long Busy, long Total) MachineTicks()
+    {
+        var f = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        // user nice system idle iowait irq softirq steal (guest time is already counted in user).
+        var total = f.Take(8).Sum();
+        return (total - f[3] - f[4], total);
+    }
+
+    /// <summary>Runnable tasks on the whole machine now (procs_running in /proc/stat), this reader included.</summary>
+    public static int RunQueue() =>
+        int.Parse(File.ReadLines("/proc/stat").First(l => l.StartsWith("procs_running ", StringComparison.Ordinal))["procs_running ".Length..], CultureInfo.InvariantCulture);
+
     public static long TotalRssKb(IEnumerable<int> pids) => pids.Sum(RssKb);
 
     public static double TotalCpuSeconds(IEnumerable<int> pids) => pids.Sum(CpuSeconds);

@@ -8,7 +8,7 @@ try
 catch (ArgumentException ex)
 {
     Console.Error.WriteLine($"bench: {ex.Message}");
-    Console.Error.WriteLine("usage: Appliance.Bench --appliance PATH [--quick] [--reps N] [--idle S] [--load S] [--out FILE] [--only LABEL]... [--skip-failover|--skip-footprint|--skip-jitter]");
+    Console.Error.WriteLine("usage: Appliance.Bench --appliance PATH [--quick] [--reps N] [--idle S] [--load S] [--out FILE] [--only LABEL]... [--skip-failover|--skip-footprint|--skip-jitter|--skip-scale|--skip-load|--load-only]");
     return 2;
 }
 if (Environment.UserName != "root")

@@ -22,6 +22,9 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Daemon> daemons
 
     public WebLoadResult? Web { get; set; }
 
+    /// <summary>Issue 10's load run (200 connections, 50 VHIDs, keepalived beside it), when it ran.</summary>
+    public LoadRunResult? Load { get; set; }
+
     public TimeSpan Elapsed { get; set; }
 
     public string Render()
@@ -43,6 +46,7 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Daemon> daemons
         RenderScale(sb);
         RenderFootprint(sb);
         RenderJitter(sb);
+        RenderLoad(sb);
         RenderNotes(sb);
         return sb.ToString();
     }
@@ -97,6 +101,7 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Daemon> daemons
             rows.Add(($"adverts within 10 ms of their interval (p99) under API load, {j.Label}", $"p99 {j.P99:0.0} ms, max {j.Max:0.0} ms", j.Intervals > 0 ? j.P99 <= 10 : null));
         }
         ScaleTargets(rows);
+        LoadTargets(rows);
         sb.AppendLine("## Targets (medians from the tables below)");
         sb.AppendLine();
         sb.AppendLine("| target | measured | met |");
@@ -146,6 +151,19 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Daemon> daemons
         {
             rows.Add(("`appliance serve` idle RSS (one VHID, no requests), target 80 MB", Mib(w.ServeIdleRssKb), w.ServeIdleRssKb > 0 ? w.ServeIdleRssKb * 1024L <= 80_000_000 : null));
         }
+    }
+
+    private void LoadTargets(List<(string Target, string Measured, bool? Met)> rows)
+    {
+        if (Load?.Appliance is not { } a)
+        {
+            return;
+        }
+        var j = a.Loaded;
+        var reference = Load.Keepalived is { } k ? $"; keepalived p99 {k.Loaded.P99:0.00} ms, ratio {Ratio(j.P99, k.Loaded.P99)}" : "";
+        rows.Add(($"{a.Vhids} sub-second VHIDs on `appliance serve` under {a.Load.Connections} connections (API + dashboard, {a.Load.Seconds:0} s): no spurious transition, advert deviation p99 < 10 ms",
+            $"spurious {j.Spurious}, p99 {j.P99:0.00} ms, max {j.Max:0.00} ms over {j.Intervals} intervals{reference}",
+            j.Intervals > 0 ? j.Spurious == 0 && j.P99 < 10 : null));
     }
 
     private static string Mib(long kb) => (kb / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
@@ -299,6 +317,52 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Daemon> daemons
         }
         sb.AppendLine();
     }
+
+    private void RenderLoad(StringBuilder sb)
+    {
+        if (Load is null)
+        {
+            return;
+        }
+        LoadSide[] sides = [.. new[] { Load.Appliance, Load.Keepalived }.OfType<LoadSide>()];
+        sb.AppendLine(CultureInfo.InvariantCulture, $"## Load: {LoadRun.ApiConnections + LoadRun.DashboardConnections} connections to the master's node, {LoadRun.Vhids} sub-second VHIDs (issue 10)");
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Command: `bench/run {options.CommandLine}` (the `--appliance` and `--out` arguments are bench/run's own), {Options(options)}. Date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"node1 is the master of {LoadRun.Vhids} VHIDs (VIPs 198.19.0.1-{LoadRun.Vhids}/32) and node2 their backup; a client namespace keeps {LoadRun.ApiConnections} + {LoadRun.DashboardConnections} keep-alive connections to node1 busy (the bench's own HttpClient workers, each sending its next GET as soon as the answer is read) while node1's adverts are captured with tcpdump in node2's namespace. First an idle window (no requests), then the load window. Deviation = |interval - nominal| of each VHID's consecutive adverts, all VHIDs pooled. Spurious = node2 entering MASTER (its log lines counted) or sending any advert (VHIDs counted), whichever is more. The appliance and keepalived run one after the other, each in a lab of its own; Apache serves byte-for-byte copies of the appliance's `/api/status`, `/` and `/history` answers so that the keepalived node moves the same bytes.");
+        sb.AppendLine();
+        sb.AppendLine("| master (timing) | backup on node2 | condition | adverts captured, spurious detail | intervals | deviation p50 | p99 | max | spurious transitions |");
+        sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var side in sides)
+        {
+            foreach (var j in new[] { side.Idle, side.Loaded })
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {side.Label} | {side.Backup} | {j.Condition} | {j.Note} | {j.Intervals} | {j.P50:0.00} ms | {j.P99:0.00} ms | {j.Max:0.00} ms | {j.Spurious} |");
+            }
+        }
+        sb.AppendLine();
+        if (Load.Appliance is { } a && Load.Keepalived is { } k)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"Under load, appliance / keepalived: p99 {a.Loaded.P99:0.00} / {k.Loaded.P99:0.00} ms = **{Ratio(a.Loaded.P99, k.Loaded.P99)}**; p50 {a.Loaded.P50:0.00} / {k.Loaded.P50:0.00} ms = {Ratio(a.Loaded.P50, k.Loaded.P50)}; max {a.Loaded.Max:0.00} / {k.Loaded.Max:0.00} ms = {Ratio(a.Loaded.Max, k.Loaded.Max)} (nominal {a.NominalMs:0.###} / {k.NominalMs:0.###} ms).");
+            sb.AppendLine();
+        }
+        sb.AppendLine("| master | what the load hit on node1 | connections (opened) | requests | req/s | failed | per path | CPU of the server | CPU of the master daemon | machine busy | run queue median (max) | load generator CPU |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|");
+        foreach (var side in sides)
+        {
+            var l = side.Load;
+            var paths = string.Join("; ", l.Paths.Select(p => $"{p.Path} {p.Requests} ({p.Failed} failed{(p.FirstError is null ? "" : $", first: {p.FirstError.ReplaceLineEndings(" ").Replace('|', '/')}")})"));
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {side.Label} | {side.Server} | {l.Connections} ({l.ConnectionsOpened}) | {l.Requests} | {l.PerSecond:0} | {l.Failed} | {paths} | {side.ServerCpuSeconds:0.0} s ({100 * side.ServerCpuSeconds / l.Seconds:0} %) | {side.DaemonCpuSeconds:0.0} s | {100 * side.MachineBusy:0} % | {side.RunQueue?.Median:0} ({side.RunQueue?.Max:0}) | {l.GeneratorCpuSeconds:0.0} s ({100 * l.GeneratorCpuSeconds / l.Seconds:0} %) |");
+        }
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"CPU = utime + stime over the load window (/proc/PID/stat; 100 % = one CPU); for `appliance serve` the server and the master daemon are the same process. Machine busy = non-idle share of all {Environment.ProcessorCount} CPUs over the window (/proc/stat), the load generator, tcpdump and node2's daemon included: everything shares the machine's CPUs, so the node is loaded as a whole, not only its server. Run queue = runnable tasks on the machine (procs_running, /proc/stat) sampled every 500 ms over the window: on 2 CPUs anything well above 2 means tasks waiting for a CPU, whoever started them.");
+        sb.AppendLine();
+    }
+
+    private static string Options(BenchOptions o) => $"load window {o.Load.TotalSeconds:0} s, idle window {(o.Quick ? 5 : 20)} s";
 
     private void RenderNotes(StringBuilder sb)
     {

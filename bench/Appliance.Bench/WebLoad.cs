@@ -19,7 +19,7 @@ internal sealed record WebLoadResult(List<Jitter> Jitters, List<Trial> Maintenan
 /// </summary>
 internal static class WebLoad
 {
-    private const string AdminPassword = "bench-admin-pw";
+    internal const string AdminPassword = "bench-admin-pw";
     private const int Workers = 16;
     private const long MaxRequests = 2_000_000;
 
@@ -185,7 +185,7 @@ internal static class WebLoad
         return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
     }
 
-    private static async Task WaitHealthzAsync(HttpClient http, LabProcess serve)
+    internal static async Task WaitHealthzAsync(HttpClient http, LabProcess serve)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(30))
@@ -210,7 +210,7 @@ internal static class WebLoad
         throw new InvalidOperationException($"appliance serve did not answer /healthz:\n{serve.Output}");
     }
 
-    private static async Task<string> GetTokenAsync(HttpClient http)
+    internal static async Task<string> GetTokenAsync(HttpClient http)
     {
         using var r = await http.PostAsJsonAsync("/api/auth/token", new { username = "admin", password = AdminPassword });
         var body = await r.Content.ReadAsStringAsync();
