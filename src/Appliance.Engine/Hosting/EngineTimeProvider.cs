@@ -22,7 +22,6 @@ public sealed class EngineTimeProvider : TimeProvider, IDisposable
         {
             IsBackground = true,
             Name = "carp-timers",
-            Priority = ThreadPriority.AboveNormal,
         };
         _thread.Start();
     }
@@ -59,6 +58,7 @@ public sealed class EngineTimeProvider : TimeProvider, IDisposable
 
     private void Run()
     {
+        Platform.Linux.RealtimeScheduling.TryRaiseCurrentThread();
         while (true)
         {
             EngineTimer? fire = null;

@@ -6,6 +6,17 @@ namespace Appliance.Engine.Tests.Hosting;
 
 public sealed class EngineTimeProviderTests
 {
+    [Fact]
+    public async Task TimerThread_AsRoot_RunsUnderSchedRr()
+    {
+        // scripts/test runs as root, which may set real-time policies; anyone else keeps an ordinary thread.
+        Assert.True(Tmds.Linux.LibC.geteuid() == 0, "the test suite runs as root (scripts/test)");
+        using var time = new EngineTimeProvider();
+        var policy = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var timer = time.CreateTimer(_ => policy.TrySetResult(Tmds.Linux.LibC.sched_getscheduler(0)), null, TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+
+        Assert.Equal(Tmds.Linux.LibC.SCHED_RR, await policy.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
 
     [Fact]
     public async Task CreateTimer_OneShot_FiresOnceNeverEarlyOnTheTimerThread()

@@ -89,6 +89,7 @@ internal sealed unsafe class PollLoop
 
     private void Run()
     {
+        RealtimeScheduling.TryRaiseCurrentThread();
         using var epoll = _epoll.Acquire();
         var events = stackalloc epoll_event[MaxEventsPerWake];
         while (true)
