@@ -215,19 +215,8 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
 
         public int Count() => collection.Count();
 
-        public int Trim(DateTimeOffset olderThan, int keep) => durable.Commit(() => TrimCommits(olderThan, keep));
-
-        private int TrimCommits(DateTimeOffset olderThan, int keep)
-        {
-            var deleted = collection.DeleteMany(x => x.At < olderThan);
-            var threshold = collection.Query().OrderByDescending(x => x.Id).Select(x => x.Id).Skip(keep).Limit(1).ToList();
-            if (threshold.Count == 1)
-            {
-                var id = threshold[0];
-                deleted += collection.DeleteMany(x => x.Id <= id);
-            }
-            return deleted;
-        }
+        public int Trim(DateTimeOffset olderThan, int keep) =>
+            durable.Commit(() => TrimLog(collection, x => x.At < olderThan, keep, x => x.Id, id => x => x.Id <= id));
     }
 
     private sealed class AuditRepository(ILiteCollection<StoredAuditEntry> collection, StoreDurability durable) : IAuditRepository
@@ -237,20 +226,24 @@ public sealed class LiteDbApplianceStore : IApplianceStore, IDisposable
 
         public int Count() => collection.Count();
 
-        public int Trim(DateTimeOffset olderThan, int keep) => durable.Commit(() => TrimCommits(olderThan, keep));
+        public int Trim(DateTimeOffset olderThan, int keep) =>
+            durable.Commit(() => TrimLog(collection, x => x.At < olderThan, keep, x => x.Id, id => x => x.Id <= id));
+    }
 
-        // As the history's (ids grow with time): by age, then all but the newest keep.
-        private int TrimCommits(DateTimeOffset olderThan, int keep)
+    /// <summary>
+    /// Trims a log-like collection (the history, the audit log: ids grow with time): what is older than the cutoff,
+    /// then all but the newest <paramref name="keep"/>. Returns how many entries went.
+    /// </summary>
+    private static int TrimLog<T>(ILiteCollection<T> collection, System.Linq.Expressions.Expression<Func<T, bool>> older, int keep,
+        System.Linq.Expressions.Expression<Func<T, long>> id, Func<long, System.Linq.Expressions.Expression<Func<T, bool>>> upTo)
+    {
+        var deleted = collection.DeleteMany(older);
+        var threshold = collection.Query().OrderByDescending(id).Select(id).Skip(keep).Limit(1).ToList();
+        if (threshold.Count == 1)
         {
-            var deleted = collection.DeleteMany(x => x.At < olderThan);
-            var threshold = collection.Query().OrderByDescending(x => x.Id).Select(x => x.Id).Skip(keep).Limit(1).ToList();
-            if (threshold.Count == 1)
-            {
-                var id = threshold[0];
-                deleted += collection.DeleteMany(x => x.Id <= id);
-            }
-            return deleted;
+            deleted += collection.DeleteMany(upTo(threshold[0]));
         }
+        return deleted;
     }
 
     private sealed class UserRepository(ILiteCollection<StoredUser> collection, StoreDurability durable) : IUserRepository
