@@ -149,20 +149,20 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
 
     public VhidStatus Status()
     {
-        // Lock order is always state machine, then status (effects run under the machine's lock and
-        // update the status): read the machine's demotions before taking the status lock.
+        // Never the machine's lock here (its demotions are a lock-free copy): readers must not make the advert
+        // timer wait. The status lock is held only to copy a few fields (docs/carp-protocol.md, 4.5).
         var demotions = _machine?.Demotions ?? [];
+        var drops = new Dictionary<DropReason, long>();
+        foreach (var reason in Enum.GetValues<DropReason>())
+        {
+            var n = reason == DropReason.QueueOverflow ? _channel?.KernelDrops ?? 0 : Interlocked.Read(ref _drops[(int)reason]);
+            if (n > 0)
+            {
+                drops[reason] = n;
+            }
+        }
         lock (_statusLock)
         {
-            var drops = new Dictionary<DropReason, long>();
-            foreach (var reason in Enum.GetValues<DropReason>())
-            {
-                var n = reason == DropReason.QueueOverflow ? _channel?.KernelDrops ?? 0 : Interlocked.Read(ref _drops[(int)reason]);
-                if (n > 0)
-                {
-                    drops[reason] = n;
-                }
-            }
             return new VhidStatus(
                 Config.Key,
                 Config,

@@ -59,6 +59,7 @@ public sealed class EngineTimeProvider : TimeProvider, IDisposable
     private void Run()
     {
         Platform.Linux.RealtimeScheduling.TryRaiseCurrentThread();
+        Platform.Linux.RealtimeScheduling.TryRaiseGcThreads();
         while (true)
         {
             EngineTimer? fire = null;

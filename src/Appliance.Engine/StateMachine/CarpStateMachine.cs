@@ -33,6 +33,7 @@ public sealed partial class CarpStateMachine : IDisposable
     private bool _linkUp = true;
     private bool _maintenance;
     private readonly Dictionary<string, string> _demotions = new(StringComparer.Ordinal);
+    private volatile IReadOnlyList<string> _demotionList = [];
     private long _masterDownDeadline;
     private long _holdUntil;
     private bool _stopping;
@@ -310,22 +311,19 @@ public sealed partial class CarpStateMachine : IDisposable
                 }
                 _demotions[source] = reason;
             }
+            _demotionList = DemotionListLocked();
             OnDemotionChangedLocked(fx, wasDemoted);
             Emit(fx);
         }
     }
 
     /// <summary>The reasons this VHID is demoted besides maintenance ("HTTP check web: GET ... returned 503, expected 200").</summary>
-    public IReadOnlyList<string> Demotions
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return DemotionListLocked();
-            }
-        }
-    }
+    /// <remarks>
+    /// Read without the machine's lock (a copy made on every change): status readers (every API request, the
+    /// dashboard) must never hold the lock that the advert timer needs, or a reader preempted inside it would make
+    /// the real-time timer thread wait behind ordinary threads (docs/carp-protocol.md, 4.5).
+    /// </remarks>
+    public IReadOnlyList<string> Demotions => _demotionList;
 
     /// <summary>
     /// Graceful stop. A MASTER advertises the bow-out pair and keeps the VIP until a peer's advert shows it has
