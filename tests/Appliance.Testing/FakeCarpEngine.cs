@@ -118,6 +118,17 @@ public sealed class FakeCarpEngine(TimeProvider? timeProvider = null) : ICarpEng
         Publish(new EngineEvent.StatusChanged(updated));
     }
 
+    /// <summary>The VHID's interface lost (or got back) its carrier, as the engine reports it: the event, then the status.</summary>
+    public void RaiseCarrier(string key, bool up)
+    {
+        var status = _statuses[key];
+        var (_, line) = CarpNoticeText.Carrier(status.Config.Interface, up, atStart: false, ignored: false);
+        var updated = status with { Carrier = up };
+        _statuses[key] = updated;
+        Publish(new EngineEvent.CarrierChanged(new CarrierRecord(_time.GetUtcNow(), key, status.Config.Interface, status.Config.Vhid, up, status.State, line)));
+        Publish(new EngineEvent.StatusChanged(updated));
+    }
+
     /// <summary>A valid advert from another node: the VHID's last peer.</summary>
     public void RaisePeer(string key, PeerInfo peer)
     {

@@ -92,10 +92,10 @@ public static class DisplayText
     {
         var local = TimeZoneInfo.ConvertTime(t.At, zone);
         var stamp = string.Create(CultureInfo.InvariantCulture, $"{local:MMM} {local.Day,2} {local:HH:mm:ss}");
-        if (t.Kind is HistoryKinds.Demoted or HistoryKinds.DemotionCleared)
+        if (t.Kind is HistoryKinds.Demoted or HistoryKinds.DemotionCleared or HistoryKinds.CarrierLost or HistoryKinds.CarrierRestored)
         {
-            // A health check demoting the node (or no longer): no state change, so say the state it was in.
-            var level = t.Kind == HistoryKinds.Demoted ? "WARNING" : "INFO";
+            // A health check demoting the node (or no longer), the carrier lost or back: no state change, so say the state it was in.
+            var level = t.Kind is HistoryKinds.Demoted or HistoryKinds.CarrierLost ? "WARNING" : "INFO";
             return $"{stamp} {hostName} appliance: [{level}] {t.LogLine} (vhid {t.Vhid} on {t.Interface}, state {t.To})";
         }
         return $"{stamp} {hostName} appliance: [WARNING] {t.LogLine} (vhid {t.Vhid} on {t.Interface}, cause: {Cause(t.Cause)})";

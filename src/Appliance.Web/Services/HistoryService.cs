@@ -22,6 +22,11 @@ public sealed class HistoryService(IApplianceStore store, TimeProvider timeProvi
     public TransitionDto AppendSplitBrain(SplitBrainRecord record) =>
         Append(record.At, record.Key, record.Interface, record.Vhid, record.State, record.State, TransitionCause.SplitBrain, record.LogLine, HistoryKinds.SplitBrain);
 
+    /// <summary>Records a carrier lost ("Carrier lost on eth0: ...") or back, at the VHID's state then; cause <c>linkDown</c> for both.</summary>
+    public TransitionDto AppendCarrier(CarrierRecord record) =>
+        Append(record.At, record.Key, record.Interface, record.Vhid, record.State, record.State, TransitionCause.LinkDown, record.LogLine,
+            record.Up ? HistoryKinds.CarrierRestored : HistoryKinds.CarrierLost);
+
     private TransitionDto Append(DateTimeOffset at, string key, string iface, int vhid, CarpState from, CarpState to,
         TransitionCause cause, string line, string kind)
     {

@@ -26,7 +26,7 @@ public sealed partial class StatusFeed(ICarpEngine engine, HealthService health,
     private IAsyncEnumerator<EngineEvent>? _events;
     private ValueTask<bool> _next;
 
-    /// <summary>A transition or health entry, the moment it is in the history (with its id).</summary>
+    /// <summary>A transition, health, split-brain or carrier entry, the moment it is in the history (with its id).</summary>
     public event Action<TransitionDto>? Transition;
 
     /// <summary>A VHID's status changed (state, peer, maintenance, demotion, checks).</summary>
@@ -119,6 +119,9 @@ public sealed partial class StatusFeed(ICarpEngine engine, HealthService health,
                 case EngineEvent.SplitBrainChanged { SplitBrain: var sb }:
                     Raise(Transition, history.AppendSplitBrain(sb));
                     break;
+                case EngineEvent.CarrierChanged { Carrier: var carrier }:
+                    Raise(Transition, history.AppendCarrier(carrier));
+                    break;
                 case EngineEvent.StatusChanged changed:
                     Raise(Status, ToDto(changed.Status));
                     break;
@@ -209,7 +212,8 @@ public sealed partial class StatusFeed(ICarpEngine engine, HealthService health,
             s.MasterDown.TotalMilliseconds,
             checks.Select(c => new CheckStatusDto(c.Name, KindName(c.Kind), c.Target, c.Healthy, c.LastResult, c.LastRun,
                 c.ConsecutiveSuccesses, c.ConsecutiveFailures, c.DemotionReason)).ToList(),
-            s.SplitBrain is { } sb ? new SplitBrainDto(sb.OtherMaster.ToString(), sb.Since) : null);
+            s.SplitBrain is { } sb ? new SplitBrainDto(sb.OtherMaster.ToString(), sb.Since) : null,
+            s.Carrier);
     }
 }
 

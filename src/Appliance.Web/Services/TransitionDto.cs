@@ -6,7 +6,9 @@ namespace Appliance.Web.Services;
 /// One history entry as the API, hub and dashboard show it. States are text ("MASTER"). Kind is "transition"
 /// (a state change), "demoted" or "demotionCleared" (a health check demoted the node or stopped doing so;
 /// From == To, the state at that moment, and the log line says why) or "splitBrain" (a split brain resolved:
-/// cause "splitBrain", From == To the state after it, "split brain: another MASTER (198.18.0.3) seen; resolved").
+/// cause "splitBrain", From == To the state after it, "split brain: another MASTER (198.18.0.3) seen; resolved") or
+/// "carrierLost" / "carrierRestored" (the VHID's interface lost its carrier, or started without it, or got it back: cause
+/// "linkDown", From == To the state then, "Carrier lost on eth0: ...").
 /// </summary>
 public sealed record TransitionDto(
     long Id,

@@ -18,7 +18,7 @@ public sealed class StoredTransition
     public CarpState To { get; set; }
     public TransitionCause Cause { get; set; }
     public string LogLine { get; set; } = "";
-    /// <summary>"transition" (also for records written before kinds existed), "demoted", "demotionCleared" or "splitBrain".</summary>
+    /// <summary>"transition" (also for records written before kinds existed), "demoted", "demotionCleared", "splitBrain", "carrierLost" or "carrierRestored".</summary>
     public string Kind { get; set; } = HistoryKinds.Transition;
 }
 
@@ -29,4 +29,9 @@ public static class HistoryKinds
     public const string Demoted = "demoted";
     public const string DemotionCleared = "demotionCleared";
     public const string SplitBrain = "splitBrain";
+    public const string CarrierLost = "carrierLost";
+    public const string CarrierRestored = "carrierRestored";
+
+    /// <summary>Entries that record a state change; the others record something that happened in a state (From == To).</summary>
+    public static bool IsStateChange(string kind) => kind is Transition or "";
 }

@@ -20,6 +20,7 @@ public sealed class VhidCardTests : BunitContext
         string? demotion = null,
         string? message = null,
         IReadOnlyDictionary<string, long>? drops = null,
+        bool carrier = true,
         params CheckStatusDto[] checks) =>
         new(
             Key: "eth0/7",
@@ -36,7 +37,8 @@ public sealed class VhidCardTests : BunitContext
             Message: message,
             AdvertIntervalMs: 1000,
             MasterDownMs: 3390.625,
-            Checks: checks);
+            Checks: checks,
+            Carrier: carrier);
 
     private static CheckStatusDto Check(string name, bool healthy, int failures = 0, string? reason = null) =>
         new(name, "http", "http://127.0.0.1/", healthy, healthy ? "GET returned 200" : "GET returned 503", Now - TimeSpan.FromSeconds(4), healthy ? 3 : 0, failures, reason);
@@ -84,6 +86,25 @@ public sealed class VhidCardTests : BunitContext
         Assert.Contains("advbase 1, advskew 0, demotion 2 · heard 1 s ago", PeerLine(card), StringComparison.Ordinal);
         Assert.StartsWith("counter constant (OpenBSD cookie", card.Find("[data-testid=peer-counter]").TextContent, StringComparison.Ordinal);
         Assert.Equal("replay 5", Assert.Single(card.FindAll(".chip-warn")).TextContent);
+    }
+
+    [Fact]
+    public void Carrier_Lost_NoCarrierBadgeNextToTheState()
+    {
+        var card = RenderCard(Status("BACKUP", carrier: false));
+
+        var badge = card.Find("[data-testid=no-carrier]");
+        Assert.Equal("no carrier", badge.TextContent);
+        Assert.Contains("eth0 has no carrier", badge.GetAttribute("title"), StringComparison.Ordinal);
+        Assert.Equal("BACKUP", card.Find("[data-state]").TextContent);
+    }
+
+    [Fact]
+    public void Carrier_Up_NoBadge()
+    {
+        var card = RenderCard(Status("BACKUP"));
+
+        Assert.Empty(card.FindAll("[data-testid=no-carrier]"));
     }
 
     [Fact]
