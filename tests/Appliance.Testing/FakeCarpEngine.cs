@@ -80,7 +80,10 @@ public sealed class FakeCarpEngine(TimeProvider? timeProvider = null) : ICarpEng
         MaintenanceCalls[key] = enabled;
         if (_statuses.TryGetValue(key, out var status))
         {
-            _statuses[key] = status with { Maintenance = enabled };
+            // As the engine does: the new status to every subscriber.
+            var updated = status with { Maintenance = enabled };
+            _statuses[key] = updated;
+            Publish(new EngineEvent.StatusChanged(updated));
             return true;
         }
         return false;

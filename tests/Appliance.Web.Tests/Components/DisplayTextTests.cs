@@ -30,4 +30,39 @@ public sealed class DisplayTextTests
 
         Assert.Equal("Nov 26 10:43:59 node2 appliance: [INFO] Carrier back on eth0 (vhid 10 on eth0, state BACKUP)", line);
     }
+
+    [Theory]
+    [InlineData("BACKUP", "adminAction", true, "maintenance: handed over to the backup")]
+    [InlineData("BACKUP", "adminAction", false, "maintenance: handed over to the backup")]
+    [InlineData("MASTER", "preempt", true, "maintenance ended: took the VIP back (preempt)")]
+    [InlineData("MASTER", "preempt", false, "preempt")]
+    [InlineData("MASTER", "masterBowedOut", false, "master bowed out")]
+    public void CauseText_Maintenance_PlainWords(string to, string cause, bool maintenance, string expected)
+    {
+        var entry = Entry(HistoryKinds.Transition, to == "MASTER" ? "BACKUP" : "MASTER", to, cause, $"Switching to state: {to}") with { Maintenance = maintenance };
+
+        Assert.Equal(expected, DisplayText.CauseText(entry));
+        Assert.EndsWith($"(vhid 10 on eth0, cause: {expected})", DisplayText.SyslogLine(entry, "node1", TimeZoneInfo.Utc), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Causes_AdminActionInTheFilter_SaysMaintenance()
+    {
+        Assert.Contains("adminAction", DisplayText.CauseNames);
+        Assert.Equal("maintenance", DisplayText.Cause("adminAction"));
+    }
+
+    [Theory]
+    [InlineData(HistoryKinds.Transition)]
+    [InlineData(HistoryKinds.Demoted)]
+    [InlineData(HistoryKinds.DemotionCleared)]
+    [InlineData(HistoryKinds.SplitBrain)]
+    [InlineData(HistoryKinds.CarrierLost)]
+    [InlineData(HistoryKinds.CarrierRestored)]
+    public void SyslogLine_EveryKind_NamesTheNode(string kind)
+    {
+        var line = DisplayText.SyslogLine(Entry(kind, "BACKUP", "BACKUP", "linkDown", "a line"), "node2", TimeZoneInfo.Utc);
+
+        Assert.StartsWith("Nov 26 10:43:59 node2 appliance: [", line, StringComparison.Ordinal);
+    }
 }
