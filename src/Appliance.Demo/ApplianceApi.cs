@@ -9,8 +9,8 @@ namespace Appliance.Demo;
 /// <summary>The parts of GET /api/status the demo reads.</summary>
 internal sealed record VhidStatus(string Key, int? Id, int Vhid, string Vip, string State, bool Maintenance, string? Demotion, string? Message);
 
-/// <summary>One entry of GET /api/history (newest first).</summary>
-internal sealed record Transition(long Id, DateTimeOffset At, int Vhid, string From, string To, string Cause, string LogLine);
+/// <summary>One entry of GET /api/history (newest first): a state change, or (by kind) a demotion, a carrier change, a split brain.</summary>
+internal sealed record Transition(long Id, DateTimeOffset At, int Vhid, string From, string To, string Cause, string LogLine, string Kind = "transition");
 
 internal sealed record CreatedVhid(int Id, int Vhid, string Vip, double MasterDownMs);
 

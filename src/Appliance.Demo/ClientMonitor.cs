@@ -1,33 +1,31 @@
-using System.Globalization;
+using System.Diagnostics;
 using Appliance.Lab;
 
 namespace Appliance.Demo;
 
 /// <summary>
-/// What the client in the lab sees, for a person watching: a line when the node serving the VIP
-/// changes (with the outage the client saw), failed requests summed up at most every 250 ms, and
-/// a compact status once a second (kept at the bottom of a terminal; every 10 s in a log).
+/// What the client in the lab sees, for a person watching: the lines of <see cref="ClientReport"/> (the first
+/// election awaited, then a line per outage or change of node, with every failed request counted into the outage it
+/// was sent in) and a compact status once a second (kept at the bottom of a terminal; every 10 s in a log).
 /// </summary>
 internal sealed class ClientMonitor : IAsyncDisposable
 {
-    private static readonly TimeSpan FailureFlush = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
     private readonly DemoConsole _console;
     private readonly HttpProber _prober;
+    private readonly ClientReport _report;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
-    private readonly Dictionary<string, int> _failureReasons = [];
-    private string? _servedBy;
-    private long _lastSuccessAt;
-    private int _failed;
     private int _secondOk;
     private int _secondFailed;
     private readonly Dictionary<string, int> _secondServedBy = [];
 
-    public ClientMonitor(DemoConsole console, HttpProber prober)
+    public ClientMonitor(DemoConsole console, HttpProber prober, TimeSpan requestTimeout)
     {
         _console = console;
         _prober = prober;
+        _report = new ClientReport(requestTimeout);
         _prober.Completed += OnCompleted;
         _loop = Task.Run(LoopAsync);
     }
@@ -39,6 +37,10 @@ internal sealed class ClientMonitor : IAsyncDisposable
         await _loop;
         _stop.Dispose();
     }
+
+    /// <summary>The VHIDs were configured from <paramref name="configuredAt"/> on: says what the client waits for (<see cref="ClientReport.ElectionStarted"/>).</summary>
+    public void ElectionStarted(long configuredAt, string preferred, TimeSpan preferredMasterDown, string other, TimeSpan otherMasterDown) =>
+        Write(_report.ElectionStarted(configuredAt, preferred, preferredMasterDown, other, otherMasterDown));
 
     /// <summary>A short reason for a failed request ("connection refused", "timeout").</summary>
     public static string Reason(ProbeResult result)
@@ -61,54 +63,24 @@ internal sealed class ClientMonitor : IAsyncDisposable
 
     private void OnCompleted(ProbeResult result)
     {
-        string? message = null;
         lock (_gate)
         {
             if (result.Succeeded && result.Body is { } body)
             {
                 _secondOk++;
                 _secondServedBy[body] = _secondServedBy.GetValueOrDefault(body) + 1;
-                if (result.SentAt > _lastSuccessAt)
-                {
-                    if (body != _servedBy)
-                    {
-                        var gap = _lastSuccessAt == 0 ? "" : string.Create(CultureInfo.InvariantCulture,
-                            $" (no answer for {TimeSpan.FromTicks((long)((result.SentAt - _lastSuccessAt) * (double)TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency)).TotalMilliseconds:0} ms before)");
-                        message = $"client: http://VIP/ now served by {body}" + (_servedBy is null ? "" : $", was {_servedBy}") + gap;
-                        _servedBy = body;
-                    }
-                    _lastSuccessAt = result.SentAt;
-                }
             }
             else
             {
-                _failed++;
                 _secondFailed++;
-                var reason = Reason(result);
-                _failureReasons[reason] = _failureReasons.GetValueOrDefault(reason) + 1;
             }
         }
-        if (message is not null)
-        {
-            FlushFailures();
-            _console.WriteLine(message);
-        }
+        Write(_report.Completed(result, Stopwatch.GetTimestamp()));
     }
 
-    private void FlushFailures()
+    private void Write(IReadOnlyList<string> lines)
     {
-        string? line = null;
-        lock (_gate)
-        {
-            if (_failed > 0)
-            {
-                var reasons = string.Join(", ", _failureReasons.OrderByDescending(r => r.Value).Select(r => _failureReasons.Count == 1 ? r.Key : $"{r.Value} {r.Key}"));
-                line = $"client: {_failed} request{(_failed == 1 ? "" : "s")} failed ({reasons})";
-                _failed = 0;
-                _failureReasons.Clear();
-            }
-        }
-        if (line is not null)
+        foreach (var line in lines)
         {
             _console.WriteLine(line);
         }
@@ -116,13 +88,13 @@ internal sealed class ClientMonitor : IAsyncDisposable
 
     private async Task LoopAsync()
     {
-        using var timer = new PeriodicTimer(FailureFlush);
+        using var timer = new PeriodicTimer(Tick);
         var ticks = 0;
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token))
             {
-                FlushFailures();
+                Write(_report.Tick(Stopwatch.GetTimestamp()));
                 if (++ticks % 4 == 0)
                 {
                     Status(logLine: ticks % 40 == 0);
@@ -133,7 +105,7 @@ internal sealed class ClientMonitor : IAsyncDisposable
         {
             // Stopped.
         }
-        FlushFailures();
+        Write(_report.Flush(Stopwatch.GetTimestamp()));
     }
 
     private void Status(bool logLine)
@@ -141,7 +113,9 @@ internal sealed class ClientMonitor : IAsyncDisposable
         string status;
         lock (_gate)
         {
-            var served = _secondServedBy.Count == 0 ? "nobody" : string.Join("+", _secondServedBy.OrderByDescending(s => s.Value).Select(s => s.Key));
+            var served = _secondServedBy.Count == 0
+                ? _report.WaitingForFirstElection ? "nobody yet (waiting for the first election)" : "nobody"
+                : string.Join("+", _secondServedBy.OrderByDescending(s => s.Value).Select(s => s.Key));
             status = $"client: {_secondOk + _secondFailed} req/s, {_secondOk} ok, {_secondFailed} failed, served by {served}";
             _secondOk = 0;
             _secondFailed = 0;

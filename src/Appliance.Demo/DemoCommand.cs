@@ -91,12 +91,16 @@ public static class DemoCommand
 
     private static async Task<int> RunInteractiveAsync(DemoLab demo, DemoConsole console, CancellationToken stop)
     {
+        var requestTimeout = TimeSpan.FromMilliseconds(500);
         await using var prober = new HttpProber(demo.Client.Namespace, new Uri($"http://{demo.Vip}/"),
-            TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(500), TimeSpan.FromDays(7));
-        await using var monitor = new ClientMonitor(console, prober);
+            TimeSpan.FromMilliseconds(10), requestTimeout, TimeSpan.FromDays(7));
+        await using var monitor = new ClientMonitor(console, prober, requestTimeout);
         prober.Start();
         await using var printer = new TransitionPrinter(console, demo.Nodes);
+        var configuredAt = Stopwatch.GetTimestamp();
         await demo.ConfigureVhidsAsync(stop);
+        monitor.ElectionStarted(configuredAt, demo.Node1.Name, TimeSpan.FromMilliseconds(demo.PreferredMasterDownMs),
+            demo.Node2.Name, TimeSpan.FromMilliseconds(demo.BackupMasterDownMs));
         await new InteractiveSession(demo, console).RunAsync(stop);
         return 0;
     }

@@ -52,6 +52,9 @@ internal sealed class DemoLab : IAsyncDisposable
     /// <summary>node2's master-down interval (ms) as its appliance computes it: how long node1 may be silent.</summary>
     public double BackupMasterDownMs { get; private set; }
 
+    /// <summary>node1's master-down interval (ms): when it becomes MASTER at the first election, having heard nobody.</summary>
+    public double PreferredMasterDownMs { get; private set; }
+
     /// <summary>Health check on each node's own Apache: null when the appliance has no checks.</summary>
     public HealthCheckPlan? Health { get; private set; }
 
@@ -124,7 +127,11 @@ internal sealed class DemoLab : IAsyncDisposable
             }
             var created = await node.Api.CreateVhidAsync(input, cancellationToken);
             node.VhidId = created.Id;
-            if (!preferred)
+            if (preferred)
+            {
+                PreferredMasterDownMs = created.MasterDownMs;
+            }
+            else
             {
                 BackupMasterDownMs = created.MasterDownMs;
             }

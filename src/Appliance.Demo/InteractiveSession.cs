@@ -67,7 +67,7 @@ internal sealed class InteractiveSession(DemoLab demo, DemoConsole console)
 
     private void PrintHelp() => console.WriteLine(
         "demo: keys: 1 pull/plug node1's cable, 2 pull/plug node2's cable, m node1 maintenance on/off, "
-        + "a stop/start node1's Apache, k kill -9 node1's appliance (restarted 5 s later), q quit (or Ctrl-C)");
+        + "a stop/start node1's Apache, k kill -9 node1's appliance (restarted 5 s later), ? these keys again, q quit (or Ctrl-C)");
 
     private static async Task WaitAsync(CancellationToken stop)
     {

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Appliance.Demo;
 
 /// <summary>
-/// Prints both nodes' CARP transitions as they happen, in the seed's syslog style
+/// Prints both nodes' CARP transitions (and their other history entries: carrier lost or back, demotions) as they happen, in the seed's syslog style
 /// (<c>Nov 26 10:43:59 node1 appliance: [WARNING] Switching to state: MASTER</c>), by polling
 /// each node's GET /api/history every 200 ms. A node whose appliance is down is simply skipped; its
 /// transitions are in its store and show up once it answers again.
@@ -30,7 +30,9 @@ internal sealed class TransitionPrinter : IAsyncDisposable
     {
         var at = transition.At.ToLocalTime();
         // syslog's "%b %e %T": the day is space-padded to two characters.
-        return string.Create(CultureInfo.InvariantCulture, $"{at:MMM} {at.Day,2} {at:HH:mm:ss} {host} appliance: [WARNING] {transition.LogLine}");
+        // What ends a problem (a carrier back, a demotion cleared) is news, not a warning.
+        var level = transition.Kind is "carrierRestored" or "demotionCleared" ? "INFO" : "WARNING";
+        return string.Create(CultureInfo.InvariantCulture, $"{at:MMM} {at.Day,2} {at:HH:mm:ss} {host} appliance: [{level}] {transition.LogLine}");
     }
 
     /// <summary>Polls both nodes now, so transitions that already happened print before what follows.</summary>

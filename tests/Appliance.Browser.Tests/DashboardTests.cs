@@ -184,6 +184,43 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task Board_CableOfALoneMasterPulled_NoCarrierBadgeAndNamedEventsThenHistory()
+    {
+        await using var host = await DashboardHost.StartAsync(new Dictionary<string, string?> { ["Appliance:NodeName"] = "node7" });
+        await host.AddVhidAsync(8, "198.18.0.40");
+        await using var session = await browser.NewPageAsync();
+        var page = session.Page;
+        await page.LoginAsync(host);
+        await page.MarkDocumentAsync();
+        var card = page.GetByTestId("vhid-card").Filter(new() { HasText = "198.18.0.40" });
+        await Expect(card.Locator("[data-state]")).ToHaveTextAsync("MASTER");
+        await Expect(card.GetByTestId("peer-silent")).ToHaveTextAsync("backups are silent while this node is MASTER");
+        await Expect(card.GetByTestId("no-carrier")).ToHaveCountAsync(0);
+
+        host.Plane.SetLink("eth-test0", false);
+
+        await Expect(card.GetByTestId("no-carrier")).ToHaveTextAsync("no carrier");
+        await Expect(card.Locator("[data-state]")).ToHaveTextAsync("BACKUP");
+        var lost = page.GetByTestId("timeline").Locator("li[data-kind=carrierLost]");
+        await Expect(lost).ToContainTextAsync("Carrier lost on eth-test0");
+        await Expect(lost.GetByTestId("timeline-node")).ToHaveTextAsync("node7");
+        await Expect(page.GetByTestId("timeline-node")).ToHaveTextAsync(["node7", "node7", "node7", "node7"]);
+
+        host.Plane.SetLink("eth-test0", true);
+
+        await Expect(card.GetByTestId("no-carrier")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("timeline").Locator("li[data-kind=carrierRestored]")).ToContainTextAsync("Carrier back on eth-test0");
+        await page.AssertNotReloadedAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "History", Exact = true }).ClickAsync();
+        await page.WaitForInteractiveAsync();
+        await page.Locator("select[name=kind]").SelectOptionAsync("carrier");
+        var log = page.GetByTestId("history-log").Locator("li");
+        await Expect(log).ToHaveCountAsync(2);
+        await Expect(log.Last).ToContainTextAsync(new Regex(@" node7 appliance: \[WARNING\] Carrier lost on eth-test0: no adverts are sent or heard, BACKUP until it returns \(vhid 8 on eth-test0, state MASTER\)$"));
+    }
+
+    [Fact]
     public async Task HistoryPage_AfterFailover_ShowsSyslogLineAndFilters()
     {
         await using var host = await DashboardHost.StartAsync();

@@ -80,7 +80,10 @@ public sealed class FakeCarpEngine(TimeProvider? timeProvider = null) : ICarpEng
         MaintenanceCalls[key] = enabled;
         if (_statuses.TryGetValue(key, out var status))
         {
-            _statuses[key] = status with { Maintenance = enabled };
+            // As the engine does: the new status to every subscriber.
+            var updated = status with { Maintenance = enabled };
+            _statuses[key] = updated;
+            Publish(new EngineEvent.StatusChanged(updated));
             return true;
         }
         return false;
@@ -120,6 +123,17 @@ public sealed class FakeCarpEngine(TimeProvider? timeProvider = null) : ICarpEng
 
     /// <summary>What the engine tells a subscriber whose buffer overflowed (docs/limits.md, Event stream).</summary>
     public void RaiseEventsLost(long transitions, long others) => Publish(new EngineEvent.EventsLost(transitions, others));
+
+    /// <summary>The VHID's interface lost (or got back) its carrier, as the engine reports it: the event, then the status.</summary>
+    public void RaiseCarrier(string key, bool up)
+    {
+        var status = _statuses[key];
+        var (_, line) = CarpNoticeText.Carrier(status.Config.Interface, up, atStart: false, ignored: false);
+        var updated = status with { Carrier = up };
+        _statuses[key] = updated;
+        Publish(new EngineEvent.CarrierChanged(new CarrierRecord(_time.GetUtcNow(), key, status.Config.Interface, status.Config.Vhid, up, status.State, line)));
+        Publish(new EngineEvent.StatusChanged(updated));
+    }
 
     /// <summary>A valid advert from another node: the VHID's last peer.</summary>
     public void RaisePeer(string key, PeerInfo peer)

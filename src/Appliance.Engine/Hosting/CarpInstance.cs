@@ -83,10 +83,17 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
         _machine = new CarpStateMachine(Config, source, _time, this);
         StartDropLog();
         _channel.Start(OnPacket);
-        _machine.Start(_dataPlane.IsLinkUp(Config.Interface));
+        var linkUp = _dataPlane.IsLinkUp(Config.Interface);
+        _machine.Start(linkUp);
+        OnCarrier(linkUp, atStart: true);
     }
 
-    public void OnLinkChanged(bool up) => _machine?.OnLinkChanged(up);
+    public void OnLinkChanged(bool up)
+    {
+        // Recorded first, so the history says why before the state machine's transition (if any) follows.
+        OnCarrier(up);
+        _machine?.OnLinkChanged(up);
+    }
 
     public void ForceBackup(TimeSpan hold) => _machine?.ForceBackup(hold);
 
@@ -172,7 +179,8 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
                 new VhidCounters(Interlocked.Read(ref _sent), Interlocked.Read(ref _received), drops),
                 _maintenance,
                 demotions,
-                _splitBrain);
+                _splitBrain,
+                _carrier);
         }
     }
 

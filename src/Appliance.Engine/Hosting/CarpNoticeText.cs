@@ -30,6 +30,22 @@ public static class CarpNoticeText
     public static (LogLevel Level, string Text) Render(CarpEffect.SplitBrain splitBrain) =>
         (LogLevel.Warning, $"split brain: another MASTER ({splitBrain.OtherMaster}) seen{(splitBrain.Resolved ? "; resolved" : "")}");
 
+    /// <summary>
+    /// The carrier line of the history and the web (docs/carp-protocol.md, 6.7 Carrier): the state machine's own notice
+    /// ("Link down on eth0: ...") is the log's, and says nothing when the VHID ignores the interface state.
+    /// </summary>
+    public static (LogLevel Level, string Text) Carrier(string interfaceName, bool up, bool atStart, bool ignored)
+    {
+        if (up)
+        {
+            return (LogLevel.Information, $"Carrier back on {interfaceName}");
+        }
+        var lost = atStart ? $"No carrier on {interfaceName} at start" : $"Carrier lost on {interfaceName}";
+        return (LogLevel.Warning, ignored
+            ? $"{lost} (the interface state is ignored for this VHID)"
+            : $"{lost}: no adverts are sent or heard, BACKUP until it returns");
+    }
+
     private static IEnumerable<string> Causes(CarpEffect.Notice notice) =>
         (notice.Maintenance ? ["maintenance"] : Array.Empty<string>()).Concat(notice.Demotions ?? []);
 }

@@ -23,6 +23,8 @@ public sealed record VhidCounters(long AdvertsSent, long AdvertsReceived, IReadO
 /// <summary>
 /// A point-in-time view of one VHID, as data: <paramref name="Demotions"/> are the reasons besides maintenance
 /// (sentences from their sources); the web turns state, maintenance and demotions into its status message.
+/// <paramref name="Carrier"/> is the interface's link state as the kernel reports it (docs/carp-protocol.md, 6.7 Carrier),
+/// also when the VHID ignores it.
 /// </summary>
 public sealed record VhidStatus(
     string Key,
@@ -33,7 +35,8 @@ public sealed record VhidStatus(
     VhidCounters Counters,
     bool Maintenance,
     IReadOnlyList<string> Demotions,
-    SplitBrainInfo? SplitBrain = null)
+    SplitBrainInfo? SplitBrain = null,
+    bool Carrier = true)
 {
     public TimeSpan AdvertInterval => CarpTiming.AdvertInterval(Config.AdvBase, Config.AdvSkew);
     public TimeSpan MasterDown => CarpTiming.MasterDown(Config.AdvBase, Config.AdvSkew, Config.DeadRatio);
@@ -53,6 +56,19 @@ public sealed record SplitBrainRecord(
     byte Vhid,
     IPAddress OtherMaster,
     bool Resolved,
+    CarpState State,
+    string LogLine);
+
+/// <summary>
+/// The interface of a VHID lost its carrier (<paramref name="Up"/> false; also when a VHID starts without one) or got it
+/// back, with the line ("Carrier lost on eth0: ...") and our state then (docs/carp-protocol.md, 6.7 Carrier).
+/// </summary>
+public sealed record CarrierRecord(
+    DateTimeOffset At,
+    string Key,
+    string Interface,
+    byte Vhid,
+    bool Up,
     CarpState State,
     string LogLine);
 
@@ -79,7 +95,10 @@ public abstract record EngineEvent
     /// <summary>A split brain began or was resolved.</summary>
     public sealed record SplitBrainChanged(SplitBrainRecord SplitBrain) : EngineEvent;
 
-    /// <summary>State, peer, maintenance or demotions changed (not every counter tick).</summary>
+    /// <summary>The VHID's interface lost or regained its carrier.</summary>
+    public sealed record CarrierChanged(CarrierRecord Carrier) : EngineEvent;
+
+    /// <summary>State, peer, maintenance, demotions or carrier changed (not every counter tick).</summary>
     public sealed record StatusChanged(VhidStatus Status) : EngineEvent;
 
     /// <summary>A VHID was removed from the configuration.</summary>

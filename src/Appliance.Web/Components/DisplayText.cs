@@ -15,7 +15,7 @@ public static class DisplayText
         ["betterMasterSeen"] = "better master seen",
         ["masterBowedOut"] = "master bowed out",
         ["linkDown"] = "link down",
-        ["adminAction"] = "admin action",
+        ["adminAction"] = "maintenance",
         ["demoted"] = "demoted",
         ["shutdown"] = "shutdown",
         ["splitBrain"] = "split brain",
@@ -50,6 +50,18 @@ public static class DisplayText
     public static IEnumerable<string> CauseNames => Causes.Keys;
 
     public static string Cause(string wireName) => Causes.TryGetValue(wireName, out var text) ? text : wireName;
+
+    /// <summary>
+    /// Why an entry happened, in words: maintenance says what it did (docs/carp-protocol.md, 6.9), "maintenance: handed
+    /// over to the backup" when it began, "maintenance ended: took the VIP back (preempt)" when the node preempted as it
+    /// ended, rather than "admin action" or a bare "preempt"; every other cause as <see cref="Cause"/> names it.
+    /// </summary>
+    public static string CauseText(TransitionDto t) => t switch
+    {
+        { Cause: "adminAction" } => "maintenance: handed over to the backup",
+        { Maintenance: true, Cause: "preempt" } => "maintenance ended: took the VIP back (preempt)",
+        _ => Cause(t.Cause),
+    };
 
     public static string Drop(string wireName) => Drops.TryGetValue(wireName, out var text) ? text : wireName;
 
@@ -92,12 +104,12 @@ public static class DisplayText
     {
         var local = TimeZoneInfo.ConvertTime(t.At, zone);
         var stamp = string.Create(CultureInfo.InvariantCulture, $"{local:MMM} {local.Day,2} {local:HH:mm:ss}");
-        if (t.Kind is HistoryKinds.Demoted or HistoryKinds.DemotionCleared)
+        if (t.Kind is HistoryKinds.Demoted or HistoryKinds.DemotionCleared or HistoryKinds.CarrierLost or HistoryKinds.CarrierRestored)
         {
-            // A health check demoting the node (or no longer): no state change, so say the state it was in.
-            var level = t.Kind == HistoryKinds.Demoted ? "WARNING" : "INFO";
+            // A health check demoting the node (or no longer), the carrier lost or back: no state change, so say the state it was in.
+            var level = t.Kind is HistoryKinds.Demoted or HistoryKinds.CarrierLost ? "WARNING" : "INFO";
             return $"{stamp} {hostName} appliance: [{level}] {t.LogLine} (vhid {t.Vhid} on {t.Interface}, state {t.To})";
         }
-        return $"{stamp} {hostName} appliance: [WARNING] {t.LogLine} (vhid {t.Vhid} on {t.Interface}, cause: {Cause(t.Cause)})";
+        return $"{stamp} {hostName} appliance: [WARNING] {t.LogLine} (vhid {t.Vhid} on {t.Interface}, cause: {CauseText(t)})";
     }
 }

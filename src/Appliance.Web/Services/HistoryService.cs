@@ -10,8 +10,9 @@ public sealed class HistoryService(IApplianceStore store, TimeProvider timeProvi
     public const int DefaultTake = 100;
     public const int MaxTake = 10_000;
 
-    public TransitionDto Append(TransitionRecord record) =>
-        Append(record.At, record.Key, record.Interface, record.Vhid, record.From, record.To, record.Cause, record.LogLine, HistoryKinds.Transition);
+    /// <summary>Records a state change; <paramref name="maintenance"/> when maintenance beginning or ending made it.</summary>
+    public TransitionDto Append(TransitionRecord record, bool maintenance = false) =>
+        Append(record.At, record.Key, record.Interface, record.Vhid, record.From, record.To, record.Cause, record.LogLine, HistoryKinds.Transition, maintenance);
 
     /// <summary>Records the start (<paramref name="started"/>) or end of a health-check demotion at the VHID's current state.</summary>
     public TransitionDto AppendDemotion(string key, string iface, int vhid, CarpState state, bool started, string line) =>
@@ -22,8 +23,13 @@ public sealed class HistoryService(IApplianceStore store, TimeProvider timeProvi
     public TransitionDto AppendSplitBrain(SplitBrainRecord record) =>
         Append(record.At, record.Key, record.Interface, record.Vhid, record.State, record.State, TransitionCause.SplitBrain, record.LogLine, HistoryKinds.SplitBrain);
 
+    /// <summary>Records a carrier lost ("Carrier lost on eth0: ...") or back, at the VHID's state then; cause <c>linkDown</c> for both.</summary>
+    public TransitionDto AppendCarrier(CarrierRecord record) =>
+        Append(record.At, record.Key, record.Interface, record.Vhid, record.State, record.State, TransitionCause.LinkDown, record.LogLine,
+            record.Up ? HistoryKinds.CarrierRestored : HistoryKinds.CarrierLost);
+
     private TransitionDto Append(DateTimeOffset at, string key, string iface, int vhid, CarpState from, CarpState to,
-        TransitionCause cause, string line, string kind)
+        TransitionCause cause, string line, string kind, bool maintenance = false)
     {
         var stored = new StoredTransition
         {
@@ -36,6 +42,7 @@ public sealed class HistoryService(IApplianceStore store, TimeProvider timeProvi
             Cause = cause,
             LogLine = line,
             Kind = kind,
+            Maintenance = maintenance,
         };
         stored.Id = store.History.Append(stored);
         return TransitionDto.FromStored(stored);

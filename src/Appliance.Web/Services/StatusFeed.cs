@@ -23,10 +23,11 @@ public sealed partial class StatusFeed(ICarpEngine engine, HealthService health,
     private readonly ConcurrentDictionary<string, VhidTotals> _totals = new(StringComparer.Ordinal);
     private volatile IReadOnlyDictionary<string, int> _ids = new Dictionary<string, int>(StringComparer.Ordinal);
     private readonly CancellationTokenSource _watch = new();
+    private readonly Dictionary<string, MaintenanceSeen> _maintenance = new(StringComparer.Ordinal);
     private IAsyncEnumerator<EngineEvent>? _events;
     private ValueTask<bool> _next;
 
-    /// <summary>A transition or health entry, the moment it is in the history (with its id).</summary>
+    /// <summary>A transition, health, split-brain or carrier entry, the moment it is in the history (with its id).</summary>
     public event Action<TransitionDto>? Transition;
 
     /// <summary>A VHID's status changed (state, peer, maintenance, demotion, checks).</summary>
@@ -111,7 +112,7 @@ public sealed partial class StatusFeed(ICarpEngine engine, HealthService health,
                 case EngineEvent.Transitioned transitioned:
                     var record = transitioned.Transition;
                     _totals.AddOrUpdate(record.Key, _ => VhidTotals.None.Add(record.To), (_, t) => t.Add(record.To));
-                    Raise(Transition, history.Append(record));
+                    Raise(Transition, history.Append(record, MadeByMaintenance(record)));
                     break;
                 case EngineEvent.SplitBrainChanged { SplitBrain: var sb } when !sb.Resolved:
                     _totals.AddOrUpdate(sb.Key, _ => VhidTotals.None.AddSplitBrain(), (_, t) => t.AddSplitBrain());
@@ -119,10 +120,15 @@ public sealed partial class StatusFeed(ICarpEngine engine, HealthService health,
                 case EngineEvent.SplitBrainChanged { SplitBrain: var sb }:
                     Raise(Transition, history.AppendSplitBrain(sb));
                     break;
+                case EngineEvent.CarrierChanged { Carrier: var carrier }:
+                    Raise(Transition, history.AppendCarrier(carrier));
+                    break;
                 case EngineEvent.StatusChanged changed:
+                    SeeMaintenance(changed.Status);
                     Raise(Status, ToDto(changed.Status));
                     break;
                 case EngineEvent.Removed removed:
+                    _maintenance.Remove(removed.Key);
                     Raise(Removed, removed.Key);
                     break;
                 case EngineEvent.EventsLost lost:
@@ -136,6 +142,28 @@ public sealed partial class StatusFeed(ICarpEngine engine, HealthService health,
             // One failed history write must not stop the recording of the next transitions.
             LogEventFailed(ex);
         }
+    }
+
+    /// <summary>
+    /// Whether maintenance made this state change, so that the history can say so in words (docs/carp-protocol.md,
+    /// 6.9): the handover when it begins is cause adminAction (only maintenance gives it in the web product); when it ends,
+    /// the node takes the VIP back by an ordinary preempt, told apart by maintenance having been on at the last status
+    /// seen or switched off since the node's last transition. A demoted BACKUP never preempts, so such a preempt is
+    /// always the end of maintenance. (The engine publishes a maintenance change after the state machine acts on it,
+    /// so the preempt can come first: hence "on at the last status".) Runs on the feed's loop only.
+    /// </summary>
+    private bool MadeByMaintenance(TransitionRecord record)
+    {
+        var seen = _maintenance.GetValueOrDefault(record.Key);
+        _maintenance[record.Key] = seen with { EndedSinceTransition = false };
+        return record.Cause == TransitionCause.AdminAction
+            || (record.Cause == TransitionCause.Preempt && record.To == CarpState.Master && (seen.On || seen.EndedSinceTransition));
+    }
+
+    private void SeeMaintenance(VhidStatus status)
+    {
+        var seen = _maintenance.GetValueOrDefault(status.Key);
+        _maintenance[status.Key] = new MaintenanceSeen(status.Maintenance, seen.EndedSinceTransition || (seen.On && !status.Maintenance));
     }
 
     /// <summary>What the health checks changed: demotion entries (already in the history) and the VHID's status.</summary>
@@ -213,9 +241,13 @@ public sealed partial class StatusFeed(ICarpEngine engine, HealthService health,
             s.MasterDown.TotalMilliseconds,
             checks.Select(c => new CheckStatusDto(c.Name, KindName(c.Kind), c.Target, c.Healthy, c.LastResult, c.LastRun,
                 c.ConsecutiveSuccesses, c.ConsecutiveFailures, c.DemotionReason)).ToList(),
-            s.SplitBrain is { } sb ? new SplitBrainDto(sb.OtherMaster.ToString(), sb.Since) : null);
+            s.SplitBrain is { } sb ? new SplitBrainDto(sb.OtherMaster.ToString(), sb.Since) : null,
+            s.Carrier);
     }
 }
+
+/// <summary>Maintenance at a VHID's last status, and whether it was switched off since the VHID's last transition.</summary>
+internal readonly record struct MaintenanceSeen(bool On, bool EndedSinceTransition);
 
 /// <summary>Transitions of one VHID since the process started: all of them, those into MASTER, and split brains seen.</summary>
 public sealed record VhidTotals(long Transitions, long BecameMaster, long SplitBrains = 0)

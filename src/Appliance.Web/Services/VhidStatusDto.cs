@@ -17,7 +17,10 @@ public sealed record PeerDto(
 /// <summary>Counters since the VHID (re)started; <see cref="Drops"/> has every reason (camelCase), zeros included.</summary>
 public sealed record CountersDto(long AdvertsSent, long AdvertsReceived, IReadOnlyDictionary<string, long> Drops);
 
-/// <summary>The live state of one VHID, as the API, hub and dashboard show it. State is text ("MASTER").</summary>
+/// <summary>
+/// The live state of one VHID, as the API, hub and dashboard show it. State is text ("MASTER"). <see cref="Carrier"/> is
+/// false while the VHID's interface has no carrier (a pulled cable: no adverts are sent or heard).
+/// </summary>
 public sealed record VhidStatusDto(
     string Key,
     int? Id,
@@ -34,7 +37,8 @@ public sealed record VhidStatusDto(
     double AdvertIntervalMs,
     double MasterDownMs,
     IReadOnlyList<CheckStatusDto> Checks,
-    SplitBrainDto? SplitBrain = null);
+    SplitBrainDto? SplitBrain = null,
+    bool Carrier = true);
 
 /// <summary>A split brain in progress: another MASTER heard while this node is MASTER, since when; null otherwise.</summary>
 public sealed record SplitBrainDto(string OtherMaster, DateTimeOffset Since);

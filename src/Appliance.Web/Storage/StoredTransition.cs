@@ -5,7 +5,8 @@ namespace Appliance.Web.Storage;
 /// <summary>
 /// One entry of the history: every state change, with its cause and ucarp's log line, and (kind "demoted" /
 /// "demotionCleared") the start and end of a health-check demotion, where From == To is the state at that moment,
-/// and (kind "splitBrain") a split brain resolved, From == To the state after it.
+/// and (kind "splitBrain") a split brain resolved, From == To the state after it, and (kinds "carrierLost" /
+/// "carrierRestored") the interface's carrier lost or back, From == To the state then.
 /// </summary>
 public sealed class StoredTransition
 {
@@ -18,8 +19,14 @@ public sealed class StoredTransition
     public CarpState To { get; set; }
     public TransitionCause Cause { get; set; }
     public string LogLine { get; set; } = "";
-    /// <summary>"transition" (also for records written before kinds existed), "demoted", "demotionCleared" or "splitBrain".</summary>
+    /// <summary>"transition" (also for records written before kinds existed), "demoted", "demotionCleared", "splitBrain", "carrierLost" or "carrierRestored".</summary>
     public string Kind { get; set; } = HistoryKinds.Transition;
+
+    /// <summary>
+    /// A state change that maintenance made: the handover when it began (cause adminAction), the preempt that took the
+    /// VIP back when it ended. False in records written before this existed.
+    /// </summary>
+    public bool Maintenance { get; set; }
 }
 
 /// <summary>The kinds of history entries.</summary>
@@ -29,4 +36,9 @@ public static class HistoryKinds
     public const string Demoted = "demoted";
     public const string DemotionCleared = "demotionCleared";
     public const string SplitBrain = "splitBrain";
+    public const string CarrierLost = "carrierLost";
+    public const string CarrierRestored = "carrierRestored";
+
+    /// <summary>Entries that record a state change; the others record something that happened in a state (From == To).</summary>
+    public static bool IsStateChange(string kind) => kind is Transition or "";
 }

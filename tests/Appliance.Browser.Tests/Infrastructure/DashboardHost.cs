@@ -26,9 +26,10 @@ public sealed class DashboardHost : IAsyncDisposable
         Environment.SetEnvironmentVariable("ASPNETCORE_ENVIRONMENT", "Development");
     }
 
-    private DashboardHost(ApplianceWebApplication app, string dataDirectory, ScriptFolder scripts)
+    private DashboardHost(ApplianceWebApplication app, string dataDirectory, ScriptFolder scripts, FakeDataPlane plane)
     {
         App = app;
+        Plane = plane;
         _dataDirectory = dataDirectory;
         _scripts = scripts;
     }
@@ -37,6 +38,9 @@ public sealed class DashboardHost : IAsyncDisposable
     public string ScriptsDirectory => _scripts.Path;
 
     public ApplianceWebApplication App { get; }
+
+    /// <summary>The in-memory data plane the engine runs on (links can be pulled: <see cref="FakeDataPlane.SetLink"/>).</summary>
+    public FakeDataPlane Plane { get; }
 
     public string BaseUrl => App.Addresses.Single().ToString().TrimEnd('/');
 
@@ -48,6 +52,7 @@ public sealed class DashboardHost : IAsyncDisposable
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "appliance-browser-tests", Guid.NewGuid().ToString("N"));
         var scripts = new ScriptFolder();
+        var plane = new FakeDataPlane();
         scripts.Install("true", "exit 0");
         scripts.Install("false", "exit 1");
         var app = new ApplianceWebApplication(new ServeArguments("http://127.0.0.1:0", dataDirectory), builder =>
@@ -59,10 +64,10 @@ public sealed class DashboardHost : IAsyncDisposable
                 builder.Configuration[key] = value;
             }
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.Services.AddSingleton<IDataPlane>(new FakeDataPlane());
+            builder.Services.AddSingleton<IDataPlane>(plane);
             builder.Services.AddSingleton(new AdminPasswordOutput(TextWriter.Null));
         });
-        var host = new DashboardHost(app, dataDirectory, scripts);
+        var host = new DashboardHost(app, dataDirectory, scripts, plane);
         try
         {
             await app.StartAsync().WaitAsync(Timeout);

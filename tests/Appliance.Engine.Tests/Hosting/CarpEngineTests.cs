@@ -415,6 +415,66 @@ public sealed class CarpEngineTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task LinkDown_Backup_CarrierInStatusAndEventsButNoTransition()
+    {
+        var recorder = Recorder.Watch(_engine, _cts.Token);
+        await _engine.ApplyAsync([Config()], _cts.Token).WaitAsync(Wait);
+        Assert.True(Status("veth0/1").Carrier);
+
+        _plane.SetLink("veth0", false);
+        // The kernel repeats link messages: an unchanged carrier is no new event.
+        _plane.SetLink("veth0", false);
+
+        var status = Status("veth0/1");
+        Assert.Equal(CarpState.Backup, status.State);
+        Assert.False(status.Carrier);
+        await Eventually.TrueAsync(() => recorder.Events.OfType<EngineEvent.StatusChanged>().Any(s => !s.Status.Carrier), "status without carrier");
+        _plane.SetLink("veth0", true);
+        Assert.True(Status("veth0/1").Carrier);
+        await Eventually.TrueAsync(() => recorder.Events.OfType<EngineEvent.CarrierChanged>().Count() == 2, "lost and back");
+        var changes = recorder.Events.OfType<EngineEvent.CarrierChanged>().Select(c => c.Carrier).ToList();
+        Assert.Equal([(false, CarpState.Backup), (true, CarpState.Backup)], changes.Select(c => (c.Up, c.State)));
+        Assert.Equal("Carrier lost on veth0: no adverts are sent or heard, BACKUP until it returns", changes[0].LogLine);
+        Assert.Equal("Carrier back on veth0", changes[1].LogLine);
+        Assert.Equal(("veth0/1", "veth0", (byte)1), (changes[0].Key, changes[0].Interface, changes[0].Vhid));
+        // Only the start-up transition: a BACKUP losing its carrier changes no state.
+        Assert.Single(recorder.Transitions("veth0/1"));
+    }
+
+    [Fact]
+    public async Task LinkDown_Master_CarrierEventBeforeTheLinkDownTransition()
+    {
+        var recorder = Recorder.Watch(_engine, _cts.Token);
+        await StartAsMaster(Config());
+
+        _plane.SetLink("veth0", false);
+
+        await Eventually.TrueAsync(() => recorder.Transitions("veth0/1").Count == 3, "the link-down transition");
+        var events = recorder.Events.Where(e => e is EngineEvent.CarrierChanged or EngineEvent.Transitioned).ToList();
+        var carrier = Assert.IsType<EngineEvent.CarrierChanged>(events[^2]).Carrier;
+        Assert.Equal((false, CarpState.Master), (carrier.Up, carrier.State));
+        Assert.Equal(TransitionCause.LinkDown, Assert.IsType<EngineEvent.Transitioned>(events[^1]).Transition.Cause);
+    }
+
+    [Fact]
+    public async Task Start_WithoutCarrier_StatusAndAnEventSayingSo()
+    {
+        var recorder = Recorder.Watch(_engine, _cts.Token);
+        _plane.SetLink("veth0", false);
+
+        await _engine.ApplyAsync([Config() with { IgnoreInterfaceState = true }], _cts.Token).WaitAsync(Wait);
+
+        Assert.False(Status("veth0/1").Carrier);
+        await Eventually.TrueAsync(() => recorder.Events.OfType<EngineEvent.CarrierChanged>().Any(), "carrier event");
+        var carrier = recorder.Events.OfType<EngineEvent.CarrierChanged>().Single().Carrier;
+        Assert.Equal("No carrier on veth0 at start (the interface state is ignored for this VHID)", carrier.LogLine);
+        // With the interface state ignored the VHID carries on: MASTER after master-down all the same.
+        _time.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal(CarpState.Master, Status("veth0/1").State);
+        Assert.False(Status("veth0/1").Carrier);
+    }
+
+    [Fact]
     public async Task ApplyAsync_DuplicateKeys_Throws() =>
         await Assert.ThrowsAsync<ArgumentException>(() => _engine.ApplyAsync([Config(), Config()], _cts.Token).WaitAsync(Wait));
 

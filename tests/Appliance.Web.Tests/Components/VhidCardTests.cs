@@ -20,6 +20,7 @@ public sealed class VhidCardTests : BunitContext
         string? demotion = null,
         string? message = null,
         IReadOnlyDictionary<string, long>? drops = null,
+        bool carrier = true,
         params CheckStatusDto[] checks) =>
         new(
             Key: "eth0/7",
@@ -36,7 +37,8 @@ public sealed class VhidCardTests : BunitContext
             Message: message,
             AdvertIntervalMs: 1000,
             MasterDownMs: 3390.625,
-            Checks: checks);
+            Checks: checks,
+            Carrier: carrier);
 
     private static CheckStatusDto Check(string name, bool healthy, int failures = 0, string? reason = null) =>
         new(name, "http", "http://127.0.0.1/", healthy, healthy ? "GET returned 200" : "GET returned 503", Now - TimeSpan.FromSeconds(4), healthy ? 3 : 0, failures, reason);
@@ -87,11 +89,66 @@ public sealed class VhidCardTests : BunitContext
     }
 
     [Fact]
-    public void Peer_NoneHeard_SaysSo()
+    public void Carrier_Lost_NoCarrierBadgeNextToTheState()
+    {
+        var card = RenderCard(Status("BACKUP", carrier: false));
+
+        var badge = card.Find("[data-testid=no-carrier]");
+        Assert.Equal("no carrier", badge.TextContent);
+        Assert.Contains("eth0 has no carrier", badge.GetAttribute("title"), StringComparison.Ordinal);
+        Assert.Equal("BACKUP", card.Find("[data-state]").TextContent);
+    }
+
+    [Fact]
+    public void Carrier_Up_NoBadge()
+    {
+        var card = RenderCard(Status("BACKUP"));
+
+        Assert.Empty(card.FindAll("[data-testid=no-carrier]"));
+    }
+
+    [Fact]
+    public void Peer_NoneHeardAsBackup_SaysSo()
+    {
+        var card = RenderCard(Status("BACKUP"));
+
+        Assert.Equal("none heard", PeerLine(card));
+    }
+
+    [Fact]
+    public void Peer_MasterHearingNobody_SaysBackupsAreSilent()
     {
         var card = RenderCard(Status("MASTER"));
 
-        Assert.Equal("none heard", PeerLine(card));
+        Assert.Equal("backups are silent while this node is MASTER", PeerLine(card));
+    }
+
+    [Fact]
+    public void Peer_MasterWithAnOldPeer_SilentBackupsThenTheLastAdvertNotAWarning()
+    {
+        // The peer advertised before this node took over (it was MASTER then), 31 s ago.
+        var card = RenderCard(Status("MASTER", peer: new PeerDto("198.18.0.2", AdvBase: 1, AdvSkew: 100, HeardAt: Now - TimeSpan.FromSeconds(31))));
+
+        Assert.Equal("backups are silent while this node is MASTER · last advert heard from 198.18.0.2 (advbase 1, advskew 100) 31 s ago", PeerLine(card));
+        Assert.Empty(card.FindAll("[data-testid=peer-heard]"));
+        Assert.Empty(card.FindAll(".warn-text"));
+    }
+
+    [Theory]
+    [InlineData(2, false)]
+    [InlineData(3, false)]
+    [InlineData(4, true)]
+    [InlineData(31, true)]
+    public void Peer_BackupHeardLongerAgoThanMasterDown_Flagged(int secondsAgo, bool overdue)
+    {
+        // Master-down is 3390.625 ms.
+        var card = RenderCard(Status("BACKUP", peer: new PeerDto("198.18.0.2", AdvBase: 1, AdvSkew: 0, HeardAt: Now - TimeSpan.FromSeconds(secondsAgo))));
+
+        var heard = card.Find("[data-testid=peer-heard]");
+        Assert.Equal($"heard {secondsAgo} s ago", heard.TextContent);
+        Assert.Equal(overdue, heard.ClassList.Contains("warn-text"));
+        Assert.Equal(overdue ? "true" : "false", heard.GetAttribute("data-overdue"));
+        Assert.Equal(overdue, heard.GetAttribute("title")?.Contains("longer than master-down (3.391 s)", StringComparison.Ordinal) ?? false);
     }
 
     [Fact]

@@ -75,4 +75,105 @@ public sealed class StatusFeedTests
         Assert.Equal(1, feed.Totals("eth-test0/7").SplitBrains);
         Assert.Null(feed.Get("eth-test0/7")!.SplitBrain);
     }
+
+    [Fact]
+    public async Task StatusFeed_CarrierLostAndBack_HistoryEntriesAndCarrierInTheApi()
+    {
+        await using var host = await TestHost.StartAsync(new TestHostOptions { UseFakeEngine = true });
+        using var client = await host.CreateAuthenticatedClientAsync();
+        await Json.CreateVhidAsync(client, Json.Vhid());
+        var feed = host.Services.GetRequiredService<StatusFeed>();
+        var entries = System.Threading.Channels.Channel.CreateUnbounded<TransitionDto>();
+        var noCarrier = new TaskCompletionSource<VhidStatusDto>(TaskCreationOptions.RunContinuationsAsynchronously);
+        feed.Transition += t => entries.Writer.TryWrite(t);
+        feed.Status += s => { if (!s.Carrier) { noCarrier.TrySetResult(s); } };
+        host.Engine!.RaiseTransition("eth-test0/7", CarpState.Backup, TransitionCause.Startup);
+        Assert.Equal("startup", (await entries.Reader.ReadAsync().AsTask().WaitAsync(TestHost.Timeout)).Cause);
+
+        host.Engine.RaiseCarrier("eth-test0/7", up: false);
+
+        var lost = await entries.Reader.ReadAsync().AsTask().WaitAsync(TestHost.Timeout);
+        Assert.Equal(("carrierLost", "linkDown", "BACKUP", "BACKUP"), (lost.Kind, lost.Cause, lost.From, lost.To));
+        Assert.Equal("Carrier lost on eth-test0: no adverts are sent or heard, BACKUP until it returns", lost.LogLine);
+        Assert.True(lost.Id > 0);
+        Assert.False((await noCarrier.Task.WaitAsync(TestHost.Timeout)).Carrier);
+        var status = await Json.ReadAsync(await client.GetAsync("/api/status"));
+        Assert.False(status[0]!["carrier"]!.GetValue<bool>());
+
+        host.Engine.RaiseCarrier("eth-test0/7", up: true);
+
+        var back = await entries.Reader.ReadAsync().AsTask().WaitAsync(TestHost.Timeout);
+        Assert.Equal(("carrierRestored", "Carrier back on eth-test0"), (back.Kind, back.LogLine));
+        Assert.True(feed.Get("eth-test0/7")!.Carrier);
+        var history = await Json.ReadAsync(await client.GetAsync("/api/history?vhid=7"));
+        Assert.Equal(["carrierRestored", "carrierLost", "transition"], history.AsArray().Select(e => e!["kind"]!.GetValue<string>()));
+        status = await Json.ReadAsync(await client.GetAsync("/api/status"));
+        Assert.True(status[0]!["carrier"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task StatusFeed_MaintenanceHandoverAndTakeBack_MarkedInTheHistoryButNotALaterPreempt()
+    {
+        await using var host = await TestHost.StartAsync(new TestHostOptions { UseFakeEngine = true });
+        using var client = await host.CreateAuthenticatedClientAsync();
+        var id = (await Json.CreateVhidAsync(client, Json.Vhid()))["id"]!.GetValue<int>();
+        var feed = host.Services.GetRequiredService<StatusFeed>();
+        var entries = System.Threading.Channels.Channel.CreateUnbounded<TransitionDto>();
+        var statuses = System.Threading.Channels.Channel.CreateUnbounded<VhidStatusDto>();
+        feed.Transition += t => entries.Writer.TryWrite(t);
+        feed.Status += s => statuses.Writer.TryWrite(s);
+        var engine = host.Engine!;
+        async Task<TransitionDto> Raise(CarpState to, TransitionCause cause)
+        {
+            engine.RaiseTransition("eth-test0/7", to, cause);
+            return await entries.Reader.ReadAsync().AsTask().WaitAsync(TestHost.Timeout);
+        }
+        async Task Maintenance(bool on)
+        {
+            using var response = on ? await client.PostAsync($"/api/vhids/{id}/maintenance", null) : await client.DeleteAsync($"/api/vhids/{id}/maintenance");
+            Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}");
+            // The feed has seen the status once it raises it.
+            while ((await statuses.Reader.ReadAsync().AsTask().WaitAsync(TestHost.Timeout)).Maintenance != on)
+            {
+            }
+        }
+
+        Assert.False((await Raise(CarpState.Master, TransitionCause.MasterDownTimeout)).Maintenance);
+        await Maintenance(true);
+        var handover = await Raise(CarpState.Backup, TransitionCause.AdminAction);
+        await Maintenance(false);
+        var takeBack = await Raise(CarpState.Master, TransitionCause.Preempt);
+        Assert.False((await Raise(CarpState.Backup, TransitionCause.BetterMasterSeen)).Maintenance);
+        var later = await Raise(CarpState.Master, TransitionCause.Preempt);
+
+        Assert.True(handover.Maintenance);
+        Assert.True(takeBack.Maintenance);
+        Assert.False(later.Maintenance);
+        // Stored: the history page reads the flag back.
+        var history = await Json.ReadAsync(await client.GetAsync("/api/history?vhid=7"));
+        Assert.Equal([false, false, true, true, false], history.AsArray().Select(e => e!["maintenance"]!.GetValue<bool>()));
+    }
+
+    [Fact]
+    public async Task StatusFeed_PreemptBeforeTheMaintenanceOffStatus_StillTheEndOfMaintenance()
+    {
+        await using var host = await TestHost.StartAsync(new TestHostOptions { UseFakeEngine = true });
+        using var client = await host.CreateAuthenticatedClientAsync();
+        await Json.CreateVhidAsync(client, Json.Vhid());
+        var feed = host.Services.GetRequiredService<StatusFeed>();
+        var entries = System.Threading.Channels.Channel.CreateUnbounded<TransitionDto>();
+        var inMaintenance = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        feed.Transition += t => entries.Writer.TryWrite(t);
+        feed.Status += s => { if (s.Maintenance) { inMaintenance.TrySetResult(); } };
+        var engine = host.Engine!;
+        engine.RaiseTransition("eth-test0/7", CarpState.Backup, TransitionCause.Startup);
+        engine.SetMaintenance("eth-test0/7", true);
+        await inMaintenance.Task.WaitAsync(TestHost.Timeout);
+
+        // The engine's preempt overtook the status that says maintenance is off.
+        engine.RaiseTransition("eth-test0/7", CarpState.Master, TransitionCause.Preempt);
+
+        Assert.Equal("startup", (await entries.Reader.ReadAsync().AsTask().WaitAsync(TestHost.Timeout)).Cause);
+        Assert.True((await entries.Reader.ReadAsync().AsTask().WaitAsync(TestHost.Timeout)).Maintenance);
+    }
 }

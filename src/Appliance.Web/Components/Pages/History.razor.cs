@@ -14,6 +14,7 @@ public sealed partial class History
     private const int PageSize = 50;
     private const string KindTransitions = "transitions";
     private const string KindHealth = "health";
+    private const string KindCarrier = "carrier";
 
     private List<HistoryLine> _all = [];
     private List<HistoryLine> _matching = [];
@@ -53,16 +54,22 @@ public sealed partial class History
         var text = _text.Trim();
         _matching = [.. _all.Where(l =>
             (_vhid is null || l.Transition.Vhid == _vhid)
-            && (_kind.Length == 0 || (_kind == KindHealth) == IsDemotion(l.Transition))
-            && (_state.Length == 0 || (!IsDemotion(l.Transition) && l.Transition.To == _state))
+            && (_kind.Length == 0 || _kind == KindOf(l.Transition))
+            && (_state.Length == 0 || (KindOf(l.Transition) == KindTransitions && l.Transition.To == _state))
             && (_cause.Length == 0 || l.Transition.Cause == _cause)
             && (text.Length == 0 || l.Text.Contains(text, StringComparison.OrdinalIgnoreCase)))];
         _page = Math.Min(_page, PageCount - 1);
     }
 
-    private static bool IsDemotion(TransitionDto t) => t.Kind is HistoryKinds.Demoted or HistoryKinds.DemotionCleared;
+    /// <summary>The "Entries" filter's group of an entry: health-check demotions, carrier changes, or state changes (split brains included).</summary>
+    private static string KindOf(TransitionDto t) => t.Kind switch
+    {
+        HistoryKinds.Demoted or HistoryKinds.DemotionCleared => KindHealth,
+        HistoryKinds.CarrierLost or HistoryKinds.CarrierRestored => KindCarrier,
+        _ => KindTransitions,
+    };
 
-    private static string LineClass(TransitionDto t) => IsDemotion(t) ? "kind-" + t.Kind.ToLowerInvariant() : "to-" + t.To.ToLowerInvariant();
+    private static string LineClass(TransitionDto t) => KindOf(t) == KindTransitions ? "to-" + t.To.ToLowerInvariant() : "kind-" + t.Kind.ToLowerInvariant();
 
     private void Go(int page) => _page = Math.Clamp(page, 0, PageCount - 1);
 
