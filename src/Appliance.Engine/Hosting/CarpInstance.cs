@@ -78,9 +78,11 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
             _dataPlane.RemoveAddress(Config.Interface, Config.VirtualAddress, Config.PrefixLength);
             LogRemovedStaleVip(Config.VirtualAddress, Config.Interface);
         }
-        _filter = new CarpReceiveFilter(source, Config.Vhid, Config.MulticastGroup, _authenticator, Config.Peers);
-        _channel = _dataPlane.OpenChannel(new CarpChannelOptions(Config.Interface, source, Config.MulticastGroup, Config.NoMulticast, Config.Peers));
-        if (Config.Peers.IsUnicast)
+        // Null in multicast mode: the filter and the socket are exactly ucarp's then.
+        var peers = Config.Peers.IsUnicast ? Config.Peers : null;
+        _filter = new CarpReceiveFilter(source, Config.Vhid, Config.MulticastGroup, _authenticator, peers);
+        _channel = _dataPlane.OpenChannel(new CarpChannelOptions(Config.Interface, source, Config.MulticastGroup, Config.NoMulticast, peers));
+        if (peers is not null)
         {
             LogUnicast(Config.Peers.ToString(), Config.MulticastGroup);
         }
