@@ -122,6 +122,21 @@ public sealed partial class CarpUnicastTests(ITestOutputHelper output)
         Assert.Empty(LinesWith(carpA2, "Replayed advert").Concat(LinesWith(carpB, "Replayed advert")));
     }
 
+    [Fact]
+    public async Task Peers_SrcipNotOnTheInterface_RefusesToStartNamingIt()
+    {
+        await using var lab = new NetworkLab();
+        var a = lab.AddNode("a");
+        var b = lab.AddNode("b");
+        var vip = lab.AllocateAddress();
+        var elsewhere = lab.AllocateAddress();
+
+        var carp = StartCarp(lab, a, ["-i", a.Interface, "-s", elsewhere.ToString(), "-v", "42", "-p", Password, "-a", vip.ToString(), "--peer", b.Address.ToString()]);
+
+        Assert.Equal(1, await carp.WaitForExitAsync(FirstMaster));
+        Assert.Contains($"bind to srcip {elsewhere} (with unicast peers srcip must be an address of {a.Interface}) failed: Cannot assign requested address", carp.Output, StringComparison.Ordinal);
+    }
+
     /// <summary>SIGUSR1's counters line of the VHID: adverts received and the drops by reason.</summary>
     private static async Task<(long Received, Dictionary<string, long> Drops, string Line)> ReadCountersAsync(LabProcess carp)
     {

@@ -33,7 +33,7 @@ internal sealed unsafe partial class RawCarpChannel
             if (LibC.bind(s, (sockaddr*)&local, SizeOf.sockaddr_in) < 0)
             {
                 var errno = Errno.Last;
-                throw Errno.Error($"bind({options.Source}) (srcip must be an address of {options.Interface} for unicast peers)", errno);
+                throw Errno.Error($"bind to srcip {options.Source} (with unicast peers srcip must be an address of {options.Interface})", errno);
             }
         }
         catch
