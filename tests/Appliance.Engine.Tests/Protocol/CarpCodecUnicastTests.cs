@@ -66,6 +66,8 @@ public class CarpCodecUnicastTests
         // The capture is signed correctly: only the peer list stands between it and the state machine.
         Assert.True(Decode(Packet(source: "198.18.0.66"), Unicast with { Peers = new CarpPeers([IPAddress.Parse("198.18.0.66")]) }).Ok);
         Assert.Equal(DropReason.NotPeer, Decode(Packet(source: "198.18.0.66"), Unicast).Reason);
+        // Before the digest: a stranger with the wrong key is still notPeer, so it costs no HMAC.
+        Assert.Equal(DropReason.NotPeer, Decode(Packet(source: "198.18.0.66"), Unicast with { Authenticator = new CarpAuthenticator("other", Base.Vip) }).Reason);
     }
 
     [Fact]
@@ -102,6 +104,25 @@ public class CarpCodecUnicastTests
         var wrongKey = Unicast with { Authenticator = new CarpAuthenticator("other", Base.Vip) };
 
         Assert.Equal(DropReason.BadDigest, Decode(Packet(), wrongKey).Reason);
+    }
+
+    [Fact]
+    public void TryDecode_PeerChecks_AllocateNothingBeyondTheSourceAddress()
+    {
+        var packet = Packet();
+        Assert.True(CarpCodec.TryDecode(packet, Unicast, out _, out _, out _));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            CarpCodec.TryDecode(packet, Unicast, out _, out _, out _);
+        }
+        var perDecode = (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
+        var before1 = GC.GetAllocatedBytesForCurrentThread();
+        _ = new IPAddress(packet.AsSpan(12, 4));
+        var oneAddress = GC.GetAllocatedBytesForCurrentThread() - before1;
+
+        Assert.Equal(oneAddress, perDecode);
     }
 
     [Fact]
