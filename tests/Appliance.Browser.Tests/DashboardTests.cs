@@ -135,6 +135,29 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task AddVhidForm_UnicastPeers_SavedAndTheCardSaysNoUcarpPeerCanTakePart()
+    {
+        await using var host = await DashboardHost.StartAsync();
+        await using var session = await browser.NewPageAsync();
+        var page = session.Page;
+        await page.LoginAsync(host);
+        await page.GotoAsync(host.BaseUrl + "/vhids/new");
+        await page.WaitForInteractiveAsync();
+        await Expect(page.GetByTestId("peers-ucarp-note")).ToContainTextAsync("A ucarp node cannot take part");
+
+        await page.FillFieldsAsync(("interface", "eth-test0"), ("vhid", "6"), ("vip", "198.18.0.11"), ("password", "s3cret"));
+        await page.Locator("textarea[name=peers]").FillAsync("fd00::2");
+        await Expect(page.GetByText("peers must be IPv4 for now: IPv6 peers need an IPv6 VIP (not supported yet) (got 'fd00::2')")).ToBeVisibleAsync();
+        await page.Locator("textarea[name=peers]").FillAsync("198.18.0.2\n198.18.0.3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create VHID" }).ClickAsync();
+
+        var card = page.GetByTestId("vhid-card").Filter(new() { HasText = "198.18.0.11" });
+        await Expect(card.GetByTestId("vhid-unicast")).ToContainTextAsync("198.18.0.2, 198.18.0.3");
+        await Expect(card.GetByTestId("vhid-unicast")).ToContainTextAsync("A ucarp peer cannot take part: ucarp accepts only adverts sent to 224.0.0.18.");
+        Assert.Equal(["198.18.0.2", "198.18.0.3"], Assert.Single(host.Vhids.List()).Peers);
+    }
+
+    [Fact]
     public async Task AddVhidForm_SubSecondTiming_ShowsIntervalsWhileTyping()
     {
         await using var host = await DashboardHost.StartAsync();

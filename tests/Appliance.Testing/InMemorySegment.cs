@@ -9,7 +9,9 @@ namespace Appliance.Testing;
 /// address; what a node's channel sends reaches every other node's channels on the segment as the IPv4
 /// packet the kernel would build (TTL 255, protocol 112). Packets queue until <see cref="Deliver"/>, so
 /// that a test drives the clock and the wire in turn on one thread, and no node ever receives inside its
-/// own send (the engine sends under its state machine's lock).
+/// own send (the engine sends under its state machine's lock). A channel with unicast peers sends one packet to
+/// each peer, and receives only packets addressed to its own source, as its bound socket does
+/// (docs/carp-protocol.md, 5.4 Unicast peers); a multicast channel receives only packets sent to a group.
 /// </summary>
 public sealed class InMemorySegment
 {
@@ -44,7 +46,10 @@ public sealed class InMemorySegment
                 {
                     return delivered;
                 }
-                receivers = _nodes.Where(n => n != item.From && n.Connected).SelectMany(n => n.OpenChannels).ToList();
+                var destination = new IPAddress(item.Packet.AsSpan(16, 4));
+                receivers = _nodes.Where(n => n != item.From && n.Connected).SelectMany(n => n.OpenChannels)
+                    .Where(c => c.Options.IsUnicast ? c.Options.Source.Equals(destination) : IsMulticast(destination))
+                    .ToList();
             }
             foreach (var channel in receivers)
             {
@@ -59,12 +64,18 @@ public sealed class InMemorySegment
     {
         lock (_lock)
         {
-            var packet = new byte[Ipv4Header.Length + carpPayload.Length];
-            Ipv4Header.Write(packet, options.Source, options.Group, _nextId++, carpPayload.Length);
-            carpPayload.CopyTo(packet.AsSpan(Ipv4Header.Length));
-            _pending.Enqueue((from, packet));
+            IEnumerable<IPAddress> destinations = options.IsUnicast ? options.Peers! : [options.Group];
+            foreach (var destination in destinations)
+            {
+                var packet = new byte[Ipv4Header.Length + carpPayload.Length];
+                Ipv4Header.Write(packet, options.Source, destination, _nextId++, carpPayload.Length);
+                carpPayload.CopyTo(packet.AsSpan(Ipv4Header.Length));
+                _pending.Enqueue((from, packet));
+            }
         }
     }
+
+    private static bool IsMulticast(IPAddress address) => (address.GetAddressBytes()[0] & 0xF0) == 0xE0;
 
     /// <summary>One host on the segment, as its engine sees the operating system.</summary>
     public sealed class Node : IDataPlane

@@ -24,7 +24,8 @@ public sealed record CarpCommandLine(CarpGlobalOptions Global, IReadOnlyList<Vhi
 /// attached values (<c>-v42</c>). Extensions: <c>--next</c> starts another VHID group in the same process,
 /// <c>--config FILE</c> reads one group per line, <c>--manage-vip</c> makes the engine add and remove the
 /// VIP itself, <c>--prefixlen N</c> is the VIP's prefix length for that, <c>--replaycheck strict|relaxed</c> sets the
-/// replay check (docs/replay.md). Unlike ucarp, values out of range
+/// replay check (docs/replay.md), <c>--peer ADDR</c> (repeatable) sends to unicast peers instead of the group
+/// (docs/carp-protocol.md, 5.4 Unicast peers). Unlike ucarp, values out of range
 /// are errors rather than taken modulo 256, and every error names its field.
 /// </summary>
 public static class UcarpCommandLine
@@ -60,6 +61,7 @@ public static class UcarpCommandLine
         new("manage-vip", null, false),
         new("prefixlen", null, true),
         new("replaycheck", null, true),
+        new("peer", null, true),
         new("next", null, false),
         new("config", null, true),
     ];
@@ -99,6 +101,7 @@ public static class UcarpCommandLine
           --manage-vip: the engine adds/removes the VIP itself (netlink) and sends gratuitous ARP
           --prefixlen=<n>: prefix length of the VIP with --manage-vip ({VhidRules.PrefixLength}, default 32)
           --replaycheck=strict|relaxed: drop replayed adverts (default strict); relaxed also accepts a peer's constant counter (OpenBSD)
+          --peer=<ip>: send adverts to this unicast peer instead of the group, accept only the peers' (repeatable, at most {VhidRules.MaxPeers}; no ucarp peer can take part)
           --next: start another VHID group (several VIPs in one process)
           --config=<file>: read groups from <file>, one ucarp command line per line (# comments)
         """;
@@ -300,6 +303,10 @@ public static class UcarpCommandLine
             case "mcastip":
                 groups[^1]["mcast"] = value;
                 return true;
+            case "peer":
+                // Repeatable: every --peer of the group is kept, in order.
+                groups[^1]["peer"] = groups[^1].TryGetValue("peer", out var earlier) ? earlier + PeerSeparator + value : value;
+                return true;
             default:
                 groups[^1][option.Long] = value;
                 return true;
@@ -450,6 +457,8 @@ public static class UcarpCommandLine
         VhidField.PrefixLength => "prefixlen",
         VhidField.SourceAddress => "srcip",
         VhidField.MulticastGroup => "mcast",
+        VhidField.NoMulticast => "nomcast",
+        VhidField.Peers => "peer",
         VhidField.AdvBase => "advbase",
         VhidField.AdvSkew => "advskew",
         VhidField.DeadRatio => "deadratio",
@@ -460,6 +469,9 @@ public static class UcarpCommandLine
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
     };
 
+    /// <summary>Joins the values of repeated <c>--peer</c> options in a group; no argument or line can hold a NUL.</summary>
+    private const char PeerSeparator = '\0';
+
     private static VhidSettings ToSettings(Dictionary<string, string?> g, string? password) => new()
     {
         Interface = g.GetValueOrDefault("interface"),
@@ -469,6 +481,7 @@ public static class UcarpCommandLine
         PrefixLength = g.GetValueOrDefault("prefixlen"),
         SourceAddress = g.GetValueOrDefault("srcip"),
         MulticastGroup = g.GetValueOrDefault("mcast"),
+        Peers = g.GetValueOrDefault("peer")?.Split(PeerSeparator),
         AdvBase = g.GetValueOrDefault("advbase"),
         AdvSkew = g.GetValueOrDefault("advskew"),
         DeadRatio = g.GetValueOrDefault("deadratio"),

@@ -14,6 +14,10 @@ public enum VhidField
     PrefixLength,
     SourceAddress,
     MulticastGroup,
+    /// <summary>ucarp's --nomcast, named only by the rule that refuses it next to unicast peers.</summary>
+    NoMulticast,
+    /// <summary>Unicast peers (docs/carp-protocol.md, 5.4 Unicast peers).</summary>
+    Peers,
     AdvBase,
     AdvSkew,
     DeadRatio,

@@ -11,7 +11,7 @@ namespace Appliance.Engine.Configuration;
 /// and the dashboard alike. It reports every broken rule at once; the README's "VHID limits" table lists the
 /// limits and the reason for each.
 /// </summary>
-public static class VhidRules
+public static partial class VhidRules
 {
     public static readonly VhidLimit Vhid = new(VhidField.Vhid, 1, 255);
     /// <summary>ucarp's own range; advbase 255 with any allowed advskew still differs from the bow-out pair.</summary>
@@ -71,6 +71,7 @@ public static class VhidRules
                 group = parsed;
             }
         }
+        var peers = PeersOf(found, settings, vip, src);
         var advbase = Number(found, AdvBase, settings.AdvBase);
         var advskew = Number(found, AdvSkew, settings.AdvSkew);
         if (advbase == 0 && advskew == 0)
@@ -103,6 +104,7 @@ public static class VhidRules
             Neutral = settings.Neutral,
             NoMulticast = settings.NoMulticast,
             MulticastGroup = group,
+            Peers = peers,
             IgnoreInterfaceState = settings.IgnoreInterfaceState,
             UpScript = up,
             DownScript = down,

@@ -15,6 +15,8 @@ public sealed record VhidSettings
     public string? PrefixLength { get; init; }
     public string? SourceAddress { get; init; }
     public string? MulticastGroup { get; init; }
+    /// <summary>Unicast peer addresses as given, one entry each; null or empty means multicast (docs/carp-protocol.md, 5.4).</summary>
+    public IReadOnlyList<string>? Peers { get; init; }
     public string? AdvBase { get; init; }
     public string? AdvSkew { get; init; }
     public string? DeadRatio { get; init; }

@@ -86,6 +86,7 @@ public sealed class DropLogLimiter(TimeSpan interval, TimeProvider time)
         DropReason.BadVersion => "bad version",
         DropReason.WrongVhid => "wrong vhid",
         DropReason.WrongDestination => "wrong destination",
+        DropReason.NotPeer => "not a configured peer",
         DropReason.BadChecksum => "bad checksum",
         DropReason.BadDigest => "bad digest",
         DropReason.Replay => "replay",

@@ -78,8 +78,14 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
             _dataPlane.RemoveAddress(Config.Interface, Config.VirtualAddress, Config.PrefixLength);
             LogRemovedStaleVip(Config.VirtualAddress, Config.Interface);
         }
-        _filter = new CarpReceiveFilter(source, Config.Vhid, Config.MulticastGroup, _authenticator);
-        _channel = _dataPlane.OpenChannel(new CarpChannelOptions(Config.Interface, source, Config.MulticastGroup, Config.NoMulticast));
+        // Null in multicast mode: the filter and the socket are exactly ucarp's then.
+        var peers = Config.Peers.IsUnicast ? Config.Peers : null;
+        _filter = new CarpReceiveFilter(source, Config.Vhid, Config.MulticastGroup, _authenticator, peers);
+        _channel = _dataPlane.OpenChannel(new CarpChannelOptions(Config.Interface, source, Config.MulticastGroup, Config.NoMulticast, peers));
+        if (peers is not null)
+        {
+            LogUnicast(Config.Peers.ToString(), Config.MulticastGroup);
+        }
         _machine = new CarpStateMachine(Config, source, _time, this);
         StartDropLog();
         _channel.Start(OnPacket);
@@ -422,6 +428,11 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
 
     [LoggerMessage(EventId = LogEventIds.EngineHosting + 10, Level = LogLevel.Warning, Message = "Graceful stop did not complete in time; closing anyway")]
     private partial void LogStopTimedOut();
+
+    /// <summary>docs/carp-protocol.md, 5.4 Unicast peers: said once at start, since nothing on the wire tells a ucarp peer why it is not heard.</summary>
+    [LoggerMessage(EventId = LogEventIds.EngineHosting + 14, Level = LogLevel.Information,
+        Message = "Unicast peers: adverts go to {Peers} only, and only theirs are accepted; a ucarp peer cannot take part (ucarp accepts only adverts sent to {Group})")]
+    private partial void LogUnicast(string peers, IPAddress group);
 
     /// <summary>A notice of the state machine's, in the words and at the level <see cref="CarpNoticeText"/> gives it.</summary>
     [LoggerMessage(EventId = LogEventIds.EngineHosting + 12, EventName = "Carp", Message = "{Message}")]

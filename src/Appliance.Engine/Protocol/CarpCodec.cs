@@ -94,7 +94,7 @@ public static class CarpCodec
 
     /// <summary>
     /// Validates an IPv4 packet (header included, as a raw socket delivers it) in ucarp's order
-    /// (docs/carp-protocol.md, 5.1). On false, <paramref name="reason"/> says why and <paramref name="detail"/>
+    /// (docs/carp-protocol.md, 5.1), with the unicast differences of 5.4 when the filter has peers. On false, <paramref name="reason"/> says why and <paramref name="detail"/>
     /// carries ucarp's log text where ucarp logs one. On true, <paramref name="reason"/> is meaningless.
     /// Type, authlen, pad, trailing bytes and the IP total length are not checked, as in ucarp.
     /// </summary>
@@ -134,7 +134,10 @@ public static class CarpCodec
             reason = DropReason.NotCarp;
             return false;
         }
-        if (ttl != Ipv4Header.CarpTtl)
+        // A unicast peer may be routers away, so its adverts may arrive with less than 255; the peer list takes the
+        // TTL's place there (docs/carp-protocol.md, 5.4 Unicast peers, as FreeBSD's carp).
+        var unicast = filter.IsUnicast;
+        if (!unicast && ttl != Ipv4Header.CarpTtl)
         {
             reason = DropReason.BadTtl;
             detail = $"Bad TTL: [{ttl}]";
@@ -154,12 +157,31 @@ public static class CarpCodec
             detail = $"Ignoring vhid: [{vhid}]";
             return false;
         }
-        WriteIpv4(filter.Group, expected, nameof(filter));
-        if (!destinationBytes.SequenceEqual(expected))
+        if (unicast)
         {
-            reason = DropReason.WrongDestination;
-            detail = $"Ignoring different multicast ip: [{destinationBytes[0]}.{destinationBytes[1]}.{destinationBytes[2]}.{destinationBytes[3]}]";
-            return false;
+            // Unicast peers send to our own address (expected still holds it), never to the group.
+            if (!destinationBytes.SequenceEqual(expected))
+            {
+                reason = DropReason.WrongDestination;
+                detail = $"Ignoring advert to [{Dotted(destinationBytes)}]: with unicast peers only adverts sent to {filter.OwnSource} count";
+                return false;
+            }
+            if (!filter.Peers!.ContainsIPv4(sourceBytes))
+            {
+                reason = DropReason.NotPeer;
+                detail = $"Ignoring advert from [{Dotted(sourceBytes)}]: not a configured peer";
+                return false;
+            }
+        }
+        else
+        {
+            WriteIpv4(filter.Group, expected, nameof(filter));
+            if (!destinationBytes.SequenceEqual(expected))
+            {
+                reason = DropReason.WrongDestination;
+                detail = $"Ignoring different multicast ip: [{Dotted(destinationBytes)}]";
+                return false;
+            }
         }
         // ucarp sums IP header (options included) and the 36 CARP bytes in one pass and wants 0:
         // either checksum being wrong gives the single "Bad IP checksum".
@@ -184,6 +206,8 @@ public static class CarpCodec
         advert = new ReceivedAdvert(new IPAddress(sourceBytes), vhid, carp[5], carp[2], counter, ttl) { Demotion = carp[4] };
         return true;
     }
+
+    private static string Dotted(ReadOnlySpan<byte> address) => $"{address[0]}.{address[1]}.{address[2]}.{address[3]}";
 
     private static void WriteIpv4(IPAddress address, Span<byte> destination, string parameterName)
     {

@@ -12,14 +12,19 @@ public enum DropReason
     OwnPacket,
     /// <summary>Not IP protocol 112.</summary>
     NotCarp,
-    /// <summary>TTL other than 255 ("Bad TTL: [n]").</summary>
+    /// <summary>TTL other than 255 ("Bad TTL: [n]"); checked in multicast mode only (docs/carp-protocol.md, 5.4 Unicast peers).</summary>
     BadTtl,
     /// <summary>CARP version other than 2 ("Bad version: [n]"), e.g. VRRPv3.</summary>
     BadVersion,
     /// <summary>Another VHID ("Ignoring vhid: [n]"; debug only).</summary>
     WrongVhid,
-    /// <summary>IP destination is not the multicast group ("Ignoring different multicast ip").</summary>
+    /// <summary>IP destination is not the multicast group ("Ignoring different multicast ip"); with unicast peers, not our own address.</summary>
     WrongDestination,
+    /// <summary>
+    /// With unicast peers, the source is not one of them (docs/carp-protocol.md, 5.4 Unicast peers; keepalived's
+    /// check_unicast_src); not in ucarp, which has no unicast mode.
+    /// </summary>
+    NotPeer,
     /// <summary>IP header or CARP checksum wrong ("Bad IP checksum").</summary>
     BadChecksum,
     /// <summary>HMAC mismatch ("Bad digest").</summary>

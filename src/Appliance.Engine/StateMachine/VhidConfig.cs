@@ -24,6 +24,8 @@ public sealed record VhidConfig
     public bool Neutral { get; init; }
     public bool NoMulticast { get; init; }
     public IPAddress MulticastGroup { get; init; } = CarpDefaults.MulticastGroup;
+    /// <summary>Unicast peers (--peer): adverts go to each instead of the group, and only theirs count (docs/carp-protocol.md, 5.4). None: multicast.</summary>
+    public Protocol.CarpPeers Peers { get; init; } = Protocol.CarpPeers.None;
     public bool IgnoreInterfaceState { get; init; }
     public string? UpScript { get; init; }
     public string? DownScript { get; init; }

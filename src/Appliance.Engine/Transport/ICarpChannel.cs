@@ -10,7 +10,7 @@ public delegate void PacketHandler(ReadOnlySpan<byte> ipv4Packet);
 /// </summary>
 public interface ICarpChannel : IDisposable
 {
-    /// <summary>Sends a 36-byte CARP payload from srcip to the group with TTL 255 and TOS 0x10.</summary>
+    /// <summary>Sends a 36-byte CARP payload from srcip to the group (or to each unicast peer) with TTL 255 and TOS 0x10.</summary>
     void Send(ReadOnlySpan<byte> carpPayload);
 
     /// <summary>Starts receiving. Call once.</summary>
@@ -23,9 +23,17 @@ public interface ICarpChannel : IDisposable
     long KernelDrops { get; }
 }
 
-/// <summary>Where a channel sends from and to.</summary>
+/// <summary>
+/// Where a channel sends from and to: the group, or with unicast <paramref name="Peers"/> each peer instead
+/// (docs/carp-protocol.md, 5.4 Unicast peers).
+/// </summary>
 public sealed record CarpChannelOptions(
     string Interface,
     System.Net.IPAddress Source,
     System.Net.IPAddress Group,
-    bool NoMulticast);
+    bool NoMulticast,
+    Protocol.CarpPeers? Peers = null)
+{
+    /// <summary>True when adverts go to the peers rather than the group.</summary>
+    public bool IsUnicast => Peers is { IsUnicast: true };
+}

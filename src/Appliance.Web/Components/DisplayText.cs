@@ -30,6 +30,7 @@ public static class DisplayText
         ["badVersion"] = "bad version",
         ["wrongVhid"] = "other vhid",
         ["wrongDestination"] = "wrong destination",
+        ["notPeer"] = "not a configured peer",
         ["badChecksum"] = "bad checksum",
         ["badDigest"] = "bad digest (password)",
         ["replay"] = "replay",

@@ -59,6 +59,7 @@ public sealed class AuditService(IApplianceStore store, TimeProvider timeProvide
         Field("vip", before?.Vip, after.Vip);
         Field("prefixLength", before?.PrefixLength, after.PrefixLength);
         Field("srcip", before?.SrcIp, after.SrcIp);
+        Field("peers", ShowPeers(before?.Peers), ShowPeers(after.Peers));
         Field("preempt", before?.Preempt, after.Preempt);
         Field("neutral", before?.Neutral, after.Neutral);
         Field("deadratio", before?.DeadRatio, after.DeadRatio);
@@ -79,6 +80,9 @@ public sealed class AuditService(IApplianceStore store, TimeProvider timeProvide
         ? "(none)"
         : string.Join(", ", checks.Select(c =>
             $"{c.Name} {c.Kind} {c.Target}{(c.ExpectedStatus is { } e ? $" ={e}" : "")} every {c.IntervalMs}/{c.TimeoutMs} ms rise {c.Rise} fall {c.Fall}"));
+
+    /// <summary>"198.18.0.2, 198.18.0.3"; null (shown "(none)") for a multicast VHID.</summary>
+    private static string? ShowPeers(IReadOnlyList<string>? peers) => peers is { Count: > 0 } ? string.Join(", ", peers) : null;
 
     private static string Show(object? value) => value switch
     {

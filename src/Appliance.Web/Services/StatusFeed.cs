@@ -242,7 +242,8 @@ public sealed partial class StatusFeed(ICarpEngine engine, HealthService health,
             checks.Select(c => new CheckStatusDto(c.Name, KindName(c.Kind), c.Target, c.Healthy, c.LastResult, c.LastRun,
                 c.ConsecutiveSuccesses, c.ConsecutiveFailures, c.DemotionReason)).ToList(),
             s.SplitBrain is { } sb ? new SplitBrainDto(sb.OtherMaster.ToString(), sb.Since) : null,
-            s.Carrier);
+            s.Carrier,
+            s.Config.Peers.IsUnicast ? new UnicastDto([.. s.Config.Peers.Select(p => p.ToString())], StatusText.UnicastNote(s.Config.Peers)) : null);
     }
 }
 

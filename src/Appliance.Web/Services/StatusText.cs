@@ -1,4 +1,5 @@
 using Appliance.Engine.Hosting;
+using Appliance.Engine.Protocol;
 using Appliance.Engine.StateMachine;
 
 namespace Appliance.Web.Services;
@@ -29,6 +30,13 @@ public static class StatusText
         }
         return status.Maintenance ? "maintenance: the VIP stays with the peer until released" : null;
     }
+
+    /// <summary>
+    /// What unicast peers mean for the cluster (docs/carp-protocol.md, 5.4 Unicast peers): ucarp drops every advert not
+    /// sent to 224.0.0.18, so a ucarp node neither hears this VHID nor is heard by it.
+    /// </summary>
+    public static string UnicastNote(CarpPeers peers) =>
+        $"Unicast: adverts go only to {peers} and only theirs are accepted. A ucarp peer cannot take part: ucarp accepts only adverts sent to {CarpDefaults.MulticastGroup}.";
 
     private static IEnumerable<string> Causes(VhidStatus status) =>
         (status.Maintenance ? ["maintenance"] : Array.Empty<string>()).Concat(status.Demotions);

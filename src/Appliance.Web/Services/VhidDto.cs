@@ -17,6 +17,7 @@ public sealed record VhidDto(
     string Vip,
     int PrefixLength,
     [property: JsonPropertyName("srcip")] string? SrcIp,
+    IReadOnlyList<string> Peers,
     bool Preempt,
     bool Neutral,
     [property: JsonPropertyName("deadratio")] int DeadRatio,

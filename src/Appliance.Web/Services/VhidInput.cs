@@ -21,6 +21,8 @@ public sealed class VhidInput
     public int? PrefixLength { get; set; }
     [JsonPropertyName("srcip")]
     public string? SrcIp { get; set; }
+    /// <summary>Unicast peers' addresses (docs/carp-protocol.md, 5.4 Unicast peers); null or empty: multicast. A PUT replaces the list.</summary>
+    public List<string?>? Peers { get; set; }
     public bool? Preempt { get; set; }
     public bool? Neutral { get; set; }
     [JsonPropertyName("deadratio")]

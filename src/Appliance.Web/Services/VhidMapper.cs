@@ -1,6 +1,7 @@
 using System.Net;
 using Appliance.Engine.Configuration;
 using Appliance.Engine.Health;
+using Appliance.Engine.Protocol;
 using Appliance.Engine.StateMachine;
 using Appliance.Web.Storage;
 
@@ -20,6 +21,7 @@ public static class VhidMapper
         v.Vip,
         v.PrefixLength,
         v.SrcIp,
+        [.. v.Peers],
         v.Preempt,
         v.Neutral,
         v.DeadRatio,
@@ -80,6 +82,7 @@ public static class VhidMapper
         VirtualAddressText = v.Vip,
         PrefixLength = v.PrefixLength,
         SourceAddress = string.IsNullOrEmpty(v.SrcIp) ? null : IPAddress.Parse(v.SrcIp),
+        Peers = v.Peers.Count == 0 ? CarpPeers.None : new CarpPeers(v.Peers.Select(IPAddress.Parse)),
         Preempt = v.Preempt,
         Neutral = v.Neutral,
         DeadRatio = (uint)v.DeadRatio,
@@ -102,6 +105,7 @@ public static class VhidMapper
         Vip = c.VirtualAddressText ?? c.VirtualAddress.ToString(),
         PrefixLength = c.PrefixLength,
         SrcIp = c.SourceAddress?.ToString(),
+        Peers = c.Peers.IsUnicast ? [.. c.Peers.Select(p => (string?)p.ToString())] : null,
         Preempt = c.Preempt,
         Neutral = c.Neutral,
         DeadRatio = c.DeadRatio,

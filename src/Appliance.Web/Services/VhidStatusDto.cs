@@ -38,7 +38,14 @@ public sealed record VhidStatusDto(
     double MasterDownMs,
     IReadOnlyList<CheckStatusDto> Checks,
     SplitBrainDto? SplitBrain = null,
-    bool Carrier = true);
+    bool Carrier = true,
+    UnicastDto? Unicast = null);
+
+/// <summary>
+/// A VHID with unicast peers (docs/carp-protocol.md, 5.4 Unicast peers): where its adverts go, and <see cref="Note"/>,
+/// the plain sentence that no ucarp peer can take part; null for a multicast VHID.
+/// </summary>
+public sealed record UnicastDto(IReadOnlyList<string> Peers, string Note);
 
 /// <summary>A split brain in progress: another MASTER heard while this node is MASTER, since when; null otherwise.</summary>
 public sealed record SplitBrainDto(string OtherMaster, DateTimeOffset Since);

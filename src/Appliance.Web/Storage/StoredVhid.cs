@@ -15,6 +15,8 @@ public sealed class StoredVhid
     public string Vip { get; set; } = "";
     public int PrefixLength { get; set; } = 32;
     public string? SrcIp { get; set; }
+    /// <summary>Unicast peers (docs/carp-protocol.md, 5.4 Unicast peers); empty (and for records saved before it existed): multicast.</summary>
+    public List<string> Peers { get; set; } = [];
     public bool Preempt { get; set; }
     public bool Neutral { get; set; }
     public int DeadRatio { get; set; } = 3;
@@ -37,6 +39,7 @@ public sealed class StoredVhid
     {
         var copy = (StoredVhid)MemberwiseClone();
         copy.Checks = Checks.Select(c => c.Clone()).ToList();
+        copy.Peers = [.. Peers];
         return copy;
     }
 }

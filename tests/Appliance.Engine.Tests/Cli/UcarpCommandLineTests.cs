@@ -190,6 +190,38 @@ public sealed class UcarpCommandLineTests : IDisposable
     }
 
     [Fact]
+    public void TryParse_PeerRepeated_EveryPeerInOrderAndPrefixAccepted()
+    {
+        var c = One([.. Required, "--peer", "198.18.0.2", "--peer=198.18.0.3", "--pe", "198.18.0.4"]);
+
+        Assert.Equal([IPAddress.Parse("198.18.0.2"), IPAddress.Parse("198.18.0.3"), IPAddress.Parse("198.18.0.4")], c.Peers);
+        Assert.False(One(Required).Peers.IsUnicast);
+        Assert.Contains("--peer=<ip>", UcarpCommandLine.Usage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_PeersPerGroup_NotMixedAcrossNext()
+    {
+        var r = Parse([.. Required, "--peer", "198.18.0.2", "--next", "-i", "veth0", "-v", "43", "-p", "x", "-a", "198.18.0.101"]);
+
+        Assert.Equal([IPAddress.Parse("198.18.0.2")], r.Vhids[0].Peers);
+        Assert.False(r.Vhids[1].Peers.IsUnicast);
+    }
+
+    [Fact]
+    public void TryParse_BadPeers_ErrorsNameTheFlag()
+    {
+        Assert.Equal("--peer must be IPv4 for now: IPv6 peers need an IPv6 VIP (not supported yet) (got 'fd00::2')", Error([.. Required, "--peer", "fd00::2"]));
+        Assert.Equal("--peer must be a unicast IPv4 address (got '224.0.0.18')", Error([.. Required, "--peer", "224.0.0.18"]));
+        Assert.Equal("--peer and --nomcast cannot be combined: unicast peers on a VHID that also names ucarp-only flags (ucarp has no unicast mode)",
+            Error([.. Required, "--peer", "198.18.0.2", "-M"]));
+        Assert.Equal("--peer and --mcast cannot be combined: unicast peers on a VHID that also names ucarp-only flags (ucarp has no unicast mode)",
+            Error([.. Required, "--peer", "198.18.0.2", "--mcastip=239.1.1.1"]));
+        // Long option only, as the other extensions.
+        Assert.Equal("option '--peer' requires a value", Error([.. Required, "--peer"]));
+    }
+
+    [Fact]
     public void TryParse_Help_ReturnsHelpWithoutGroups()
     {
         var r = Parse("-h");

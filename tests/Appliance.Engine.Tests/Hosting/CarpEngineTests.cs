@@ -283,6 +283,43 @@ public sealed class CarpEngineTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task UnicastPeers_SocketNamesThePeersStrangerCountedAsNotPeerAndARoutedPeerIsHeard()
+    {
+        var group = IPAddress.Parse("224.0.0.18");
+        var config = Config(advskew: 100) with { Peers = new CarpPeers([PeerAddress]) };
+        await StartAsMaster(config);
+        var channel = _plane.Channels[0];
+        Assert.Equal(new Transport.CarpChannelOptions("veth0", Own, group, false, config.Peers), channel.Options);
+        Assert.Contains(_log.GetSnapshot(), l => l.Message.Contains("adverts go to 198.18.0.2 only", StringComparison.Ordinal)
+            && l.Message.Contains("a ucarp peer cannot take part", StringComparison.Ordinal));
+        var counter = HeardAll(channel);
+
+        // Rightly signed and sent to us, but from an address that is no peer; and the peer's advert sent to the group.
+        channel.Inject(FakeChannel.Advert(config, IPAddress.Parse("198.18.0.66"), 1, 0, counter, destination: Own));
+        channel.Inject(FakeChannel.Advert(config, PeerAddress, 1, 0, counter, destination: group));
+
+        var status = Status("veth0/1");
+        Assert.Equal(CarpState.Master, status.State);
+        Assert.Equal(0, status.Counters.AdvertsReceived);
+        Assert.Equal(1, status.Counters.Drops[DropReason.NotPeer]);
+        Assert.Equal(1, status.Counters.Drops[DropReason.WrongDestination]);
+        Assert.EndsWith("drops wrongDestination=1 notPeer=1", _engine.Describe()[1], StringComparison.Ordinal);
+        await Eventually.TrueAsync(() => _log.GetSnapshot().Any(l => l.Message == "Ignoring advert from [198.18.0.66]: not a configured peer" && l.Level == LogLevel.Warning),
+            "the notPeer warning");
+
+        // The peer, sent to us through a router (TTL 64): heard, and it wins.
+        var routed = FakeChannel.Advert(config, PeerAddress, 1, 0, counter, destination: Own);
+        routed[8] = 64;
+        routed[10] = 0;
+        routed[11] = 0;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(routed.AsSpan(10), InternetChecksum.Compute(routed.AsSpan(0, Ipv4Header.Length)));
+        channel.Inject(routed);
+        status = Status("veth0/1");
+        Assert.Equal(CarpState.Backup, status.State);
+        Assert.Equal(PeerAddress, status.LastPeer?.Source);
+    }
+
+    [Fact]
     public async Task FloodOfBadDigests_CountedExactlyFirstFiveLoggedThenOneSummaryPerInterval()
     {
         var config = Config(advskew: 100);

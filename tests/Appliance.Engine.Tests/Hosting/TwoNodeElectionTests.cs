@@ -103,6 +103,25 @@ public sealed class TwoNodeElectionTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task UnicastPeers_PairElectsOneMasterAndAMulticastNodeIsNeitherHeardNorHearing()
+    {
+        // docs/carp-protocol.md, 5.4 Unicast peers: the third node stands for ucarp, which knows only the group.
+        var preferred = await StartAsync("198.18.0.1", Config(advskew: 0) with { Peers = new Engine.Protocol.CarpPeers([IPAddress.Parse("198.18.0.2")]) });
+        var other = await StartAsync("198.18.0.2", Config(advskew: 100) with { Peers = new Engine.Protocol.CarpPeers([IPAddress.Parse("198.18.0.1")]) });
+        var multicast = await StartAsync("198.18.0.3", Config(advskew: 50));
+        Run(TimeSpan.FromSeconds(6));
+
+        Assert.Equal(CarpState.Master, preferred.State);
+        Assert.Equal(CarpState.Backup, other.State);
+        Assert.Equal(IPAddress.Parse("198.18.0.1"), other.Status.LastPeer?.Source);
+        // The group's adverts reach no unicast socket, and no unicast advert is sent to the group.
+        Assert.Equal(CarpState.Master, multicast.State);
+        Assert.Null(multicast.Status.LastPeer);
+        Assert.Equal(0, multicast.Status.Counters.AdvertsReceived);
+        Assert.Empty(preferred.Status.Counters.Drops);
+    }
+
+    [Fact]
     public async Task MasterCutOff_BackupTakesOverExactlyAfterMasterDown()
     {
         var (master, backup) = await ElectAsync();

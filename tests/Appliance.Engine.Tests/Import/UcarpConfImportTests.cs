@@ -192,6 +192,43 @@ public sealed class UcarpConfImportTests
     }
 
     [Fact]
+    public void Parse_PeersInOpts_ImportedAsUnicastPeers()
+    {
+        const string text = """
+            UCARP_INTERFACE=eth0
+            UCARP_VHID=9
+            UCARP_PASS=pw
+            UCARP_ADDR=198.18.0.1
+            UCARP_OPTS="--peer 198.18.0.3 --peer=198.18.0.4"
+            """;
+
+        var result = UcarpConfigImporter.Parse(text, "ucarp.conf");
+
+        Assert.False(result.HasErrors, string.Join("\n", result.Messages.Select(m => m.Format("ucarp.conf"))));
+        Assert.Equal([IPAddress.Parse("198.18.0.3"), IPAddress.Parse("198.18.0.4")], Assert.Single(result.Vhids).Peers);
+    }
+
+    [Fact]
+    public void Parse_PeersWithNomcast_ErrorNamesBothSettingsAsTheFileSpellsThem()
+    {
+        const string text = """
+            UCARP_INTERFACE=eth0
+            UCARP_VHID=9
+            UCARP_PASS=pw
+            UCARP_ADDR=198.18.0.1
+            UCARP_NOMCAST=yes
+            UCARP_OPTS="--peer fd00::3"
+            """;
+
+        var result = UcarpConfigImporter.Parse(text, "ucarp.conf");
+
+        Assert.Empty(result.Vhids);
+        var errors = result.Messages.Where(m => m.Severity == ImportSeverity.Error).Select(m => m.Format("ucarp.conf")).ToList();
+        Assert.Contains("ucarp.conf:6: error: UCARP_OPTS: --peer and UCARP_NOMCAST cannot be combined: unicast peers on a VHID that also names ucarp-only flags (ucarp has no unicast mode)", errors);
+        Assert.Contains("ucarp.conf:6: error: UCARP_OPTS: --peer must be IPv4 for now: IPv6 peers need an IPv6 VIP (not supported yet) (got 'fd00::3')", errors);
+    }
+
+    [Fact]
     public void Parse_BadOption_ErrorOnTheOptsLine()
     {
         const string text = """

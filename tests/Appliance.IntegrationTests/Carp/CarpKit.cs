@@ -62,6 +62,18 @@ internal static class CarpKit
         Assert.True(process.WaitForExit(TimeSpan.FromSeconds(10)) && process.ExitCode == 0, $"bridge link set {node.BridgePort} state {state}");
     }
 
+    /// <summary>
+    /// Whether the bridge floods multicast to the node's port (<c>bridge link set dev PORT mcast_flood on|off</c>). Off, no
+    /// advert sent to 224.0.0.18 reaches the node (the group is link-local, so the bridge never snoops it): a switch
+    /// or cloud network that does not carry multicast (docs/carp-protocol.md, 5.4 Unicast peers).
+    /// </summary>
+    public static void SetMulticastFlood(NetworkLab lab, LabNode node, bool on)
+    {
+        using var process = Process.Start("ip",
+            ["netns", "exec", lab.BridgeNamespace, "bridge", "link", "set", "dev", node.BridgePort, "mcast_flood", on ? "on" : "off"])!;
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(10)) && process.ExitCode == 0, $"bridge link set {node.BridgePort} mcast_flood {(on ? "on" : "off")}");
+    }
+
     /// <summary>The local time stamped at the start of a ucarp-style log line (<c>2026-11-26T10:43:59.916504: ...</c>).</summary>
     public static DateTime Stamp(string line)
     {

@@ -120,6 +120,20 @@ internal sealed unsafe partial class FrameInjector : IDisposable
         return frame;
     }
 
+    /// <summary>
+    /// An advert frame re-addressed to <paramref name="to"/> alone, as a unicast peer sends it (docs/carp-protocol.md,
+    /// 5.4 Unicast peers): its MAC as the Ethernet destination, its address as the IP destination, the IP checksum fixed.
+    /// The CARP bytes, digest included, are unchanged: the HMAC does not cover the addresses.
+    /// </summary>
+    public static byte[] Unicast(byte[] frame, LabNode to)
+    {
+        var copy = frame.ToArray();
+        Convert.FromHexString(to.Mac.Replace(":", "", StringComparison.Ordinal)).CopyTo(copy, 0);
+        to.Address.TryWriteBytes(copy.AsSpan(Ip + 16, 4), out _);
+        FixIpChecksum(copy);
+        return copy;
+    }
+
     public void Send(ReadOnlySpan<byte> frame)
     {
         var address = new sockaddr_ll

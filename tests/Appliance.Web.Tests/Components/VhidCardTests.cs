@@ -53,6 +53,18 @@ public sealed class VhidCardTests : BunitContext
             .Add(c => c.Busy, busy)
             .Add(c => c.OnMaintenanceChanged, EventCallback.Factory.Create<bool>(this, onMaintenance ?? (_ => { }))));
 
+    [Fact]
+    public void Unicast_PeersAndTheUcarpNoteShown_MulticastCardHasNoSuchRow()
+    {
+        var unicast = Status() with { Unicast = new UnicastDto(["198.18.7.2"], StatusText.UnicastNote(new([System.Net.IPAddress.Parse("198.18.7.2")]))) };
+
+        var row = RenderCard(unicast).Find("[data-testid=vhid-unicast]");
+
+        Assert.Contains("198.18.7.2", row.TextContent, StringComparison.Ordinal);
+        Assert.Contains("A ucarp peer cannot take part: ucarp accepts only adverts sent to 224.0.0.18.", row.TextContent, StringComparison.Ordinal);
+        Assert.Empty(RenderCard(Status()).FindAll("[data-testid=vhid-unicast]"));
+    }
+
     [Theory]
     [InlineData("MASTER", "state-master")]
     [InlineData("BACKUP", "state-backup")]

@@ -115,6 +115,39 @@ public sealed class VhidEditTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public void Peers_TypedOnePerLine_SavedAndShownAgainWithTheUcarpNote()
+    {
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("/vhids/new");
+        var form = Render<VhidEdit>();
+        Type(form, "interface", "eth-test0");
+        Type(form, "vhid", "7");
+        Type(form, "vip", "198.18.7.1");
+        Type(form, "password", "carp-secret");
+        Assert.Contains("A ucarp node cannot take part", form.Find("[data-testid=peers-ucarp-note]").TextContent, StringComparison.Ordinal);
+
+        form.Find("textarea[name=peers]").Input(new ChangeEventArgs { Value = "198.18.7.2\n198.18.7.3, " });
+        form.Find("form").Submit();
+
+        form.WaitForAssertion(() => Assert.Equal("http://localhost/", navigation.Uri), TestTimeouts.Default);
+        var saved = Assert.Single(Vhids.List());
+        Assert.Equal(["198.18.7.2", "198.18.7.3"], saved.Peers);
+        var edit = Render<VhidEdit>(p => p.Add(c => c.Id, saved.Id));
+        Assert.Equal("198.18.7.2\n198.18.7.3", edit.Find("textarea[name=peers]").GetAttribute("value"));
+    }
+
+    [Fact]
+    public void Peers_IPv6_MessageNamesPeersBesideTheField()
+    {
+        var form = Render<VhidEdit>();
+
+        form.Find("textarea[name=peers]").Input(new ChangeEventArgs { Value = "fd00::2" });
+
+        var messages = form.Find("textarea[name=peers]").ParentElement!.QuerySelectorAll(".validation-message").Select(m => m.TextContent).ToList();
+        Assert.Equal(["peers must be IPv4 for now: IPv6 peers need an IPv6 VIP (not supported yet) (got 'fd00::2')"], messages);
+    }
+
+    [Fact]
     public void Edit_UnknownId_SaysNotFound()
     {
         var form = Render<VhidEdit>(p => p.Add(c => c.Id, 999));

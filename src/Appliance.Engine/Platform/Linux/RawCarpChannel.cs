@@ -7,7 +7,8 @@ namespace Appliance.Engine.Platform.Linux;
 
 /// <summary>
 /// The CARP socket of one VHID. Multicast mode: a raw IPv4 socket for protocol 112 (the kernel writes the IP
-/// header). --nomcast mode: an AF_PACKET socket carrying whole frames both ways, because the IP stack drops a
+/// header). Unicast peers: the same kind of socket, bound to srcip, sending to each peer (docs/carp-protocol.md,
+/// 5.4 Unicast peers). --nomcast mode: an AF_PACKET socket carrying whole frames both ways, because the IP stack drops a
 /// multicast destination whose group was never joined, even when it arrives as an L2 broadcast, and ucarp's
 /// --nomcast sends no IGMP join (docs/carp-protocol.md, 2.1 Frame).
 /// </summary>
@@ -46,6 +47,27 @@ internal sealed unsafe partial class RawCarpChannel : ICarpChannel
         RequireIPv4(options.Source, nameof(options.Source));
         RequireIPv4(options.Group, nameof(options.Group));
         var ifindex = interfaces.RequireIndex(options.Interface, "if_nametoindex");
+        if (options.IsUnicast)
+        {
+            if (options.NoMulticast)
+            {
+                throw new ArgumentException("unicast peers and --nomcast exclude each other", nameof(options));
+            }
+            foreach (var peer in options.Peers!)
+            {
+                RequireIPv4(peer, nameof(options.Peers));
+            }
+            var unicastFd = OpenUnicastSocket(options);
+            try
+            {
+                return new RawCarpChannel(options, ifindex, unicastFd, 0, null, [], pollLoop);
+            }
+            catch
+            {
+                unicastFd.Dispose();
+                throw;
+            }
+        }
         if (options.NoMulticast)
         {
             var mac = interfaces.GetHardwareAddress(options.Interface);
@@ -82,6 +104,11 @@ internal sealed unsafe partial class RawCarpChannel : ICarpChannel
             var id = (ushort)Random.Shared.Next(0, 0x10000);
             CarpCodec.WriteFrame(frame, _mac, _options.Source, _options.Group, id, broadcast: true, carpPayload);
             _packetSocket.Send(_ifindex, frame, "sendto(AF_PACKET)");
+            return;
+        }
+        if (_options.Peers is { IsUnicast: true } peers)
+        {
+            SendToPeers(carpPayload, peers);
             return;
         }
         SendToGroup(carpPayload);

@@ -28,6 +28,7 @@ public sealed partial class VhidEdit
         ["vip"] = nameof(VhidInput.Vip),
         ["prefixLength"] = nameof(VhidInput.PrefixLength),
         ["srcip"] = nameof(VhidInput.SrcIp),
+        ["peers"] = nameof(VhidInput.Peers),
         ["deadratio"] = nameof(VhidInput.DeadRatio),
         ["upscript"] = nameof(VhidInput.UpScript),
         ["downscript"] = nameof(VhidInput.DownScript),
@@ -43,6 +44,8 @@ public sealed partial class VhidEdit
     private ValidationMessageStore _messages = default!;
     private IReadOnlyDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
     private string _title = "";
+    /// <summary>The peers field as typed, so that separators typed so far stay on screen.</summary>
+    private string _peersText = "";
     private bool _submitted;
     private bool _saving;
     private bool _confirmDelete;
@@ -98,6 +101,7 @@ public sealed partial class VhidEdit
                     Vip = v.Vip,
                     PrefixLength = v.PrefixLength,
                     SrcIp = v.SrcIp,
+                    Peers = [.. v.Peers.Select(p => (string?)p)],
                     Preempt = v.Preempt,
                     Neutral = v.Neutral,
                     DeadRatio = v.DeadRatio,
@@ -121,6 +125,7 @@ public sealed partial class VhidEdit
                 };
             }
         }
+        _peersText = string.Join('\n', _input.Peers ?? []);
         _editContext = new EditContext(_input);
         _messages = new ValidationMessageStore(_editContext);
         _touched.Clear();
@@ -227,6 +232,15 @@ public sealed partial class VhidEdit
         CheckKinds.Command => "check-disk",
         _ => "http://127.0.0.1/",
     };
+
+    /// <summary>One peer per line (blank lines left out, commas and spaces also separate); the API itself takes a JSON list.</summary>
+    private void SetPeers(string? text)
+    {
+        _peersText = text ?? "";
+        var peers = (text ?? "").Split([',', ' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries);
+        _input.Peers = peers.Length == 0 ? null : [.. peers.Select(p => (string?)p)];
+        Touch("peers");
+    }
 
     private static string ArgumentsText(CheckInput check) => string.Join('\n', check.Arguments ?? []);
 
