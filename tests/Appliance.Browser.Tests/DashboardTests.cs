@@ -158,6 +158,40 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task AddVhidForm_FlapDamping_DefaultsShown_BadValuesInlineFromTheValidator_SavedOff()
+    {
+        await using var host = await DashboardHost.StartAsync();
+        await using var session = await browser.NewPageAsync();
+        var page = session.Page;
+        await page.LoginAsync(host);
+        await page.GotoAsync(host.BaseUrl + "/vhids/new");
+        await page.WaitForInteractiveAsync();
+
+        var flap = page.GetByTestId("flap-damping");
+        await Expect(flap.Locator("input[name='flapDamping.penalty']")).ToHaveValueAsync("1000");
+        await Expect(flap.Locator("input[name='flapDamping.halfLifeSeconds']")).ToHaveValueAsync("60");
+        await Expect(flap.Locator("input[name='flapDamping.enabled']")).ToBeCheckedAsync();
+
+        await flap.Locator("input[name='flapDamping.halfLifeSeconds']").FillAsync("0");
+        await flap.Locator("input[name='flapDamping.reuseThreshold']").FillAsync("3000");
+        await Expect(page.GetByText("flapDamping.halfLifeSeconds must be between 1 and 3600 (got '0')")).ToBeVisibleAsync();
+        await Expect(page.GetByText("flapDamping.reuseThreshold must be below the suppress threshold 3000 (got '3000')")).ToBeVisibleAsync();
+
+        await flap.Locator("input[name='flapDamping.halfLifeSeconds']").FillAsync("2");
+        await flap.Locator("input[name='flapDamping.reuseThreshold']").FillAsync("750");
+        await flap.Locator("input[name='flapDamping.enabled']").UncheckAsync();
+        await page.Locator("input[name=interface]").FillAsync("eth-test0");
+        await page.Locator("input[name=vhid]").FillAsync("5");
+        await page.Locator("input[name=vip]").FillAsync("198.18.0.10");
+        await page.Locator("input[name=password]").FillAsync("carp-secret");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create VHID" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(host.BaseUrl + "/");
+        var saved = Assert.Single(host.Vhids.List());
+        Assert.Equal((false, 2, 750), (saved.FlapDamping.Enabled, saved.FlapDamping.HalfLifeSeconds, saved.FlapDamping.ReuseThreshold));
+    }
+
+    [Fact]
     public async Task AddVhidForm_SubSecondTiming_ShowsIntervalsWhileTyping()
     {
         await using var host = await DashboardHost.StartAsync();

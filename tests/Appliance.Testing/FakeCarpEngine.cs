@@ -135,6 +135,17 @@ public sealed class FakeCarpEngine(TimeProvider? timeProvider = null) : ICarpEng
         Publish(new EngineEvent.StatusChanged(updated));
     }
 
+    /// <summary>Flap damping suppressed the VHID (the status shows it) or released it, as the engine reports it.</summary>
+    public void RaiseFlap(string key, bool suppressed, double penalty, string line)
+    {
+        var status = _statuses[key];
+        var updated = status with { Flapping = new FlapStatus(suppressed, suppressed ? _time.GetUtcNow() : null, penalty) };
+        _statuses[key] = updated;
+        Publish(new EngineEvent.FlapChanged(new FlapRecord(_time.GetUtcNow(), key, status.Config.Interface, status.Config.Vhid,
+            suppressed, status.State, penalty, line)));
+        Publish(new EngineEvent.StatusChanged(updated));
+    }
+
     /// <summary>A valid advert from another node: the VHID's last peer.</summary>
     public void RaisePeer(string key, PeerInfo peer)
     {

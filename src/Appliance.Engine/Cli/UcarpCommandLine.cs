@@ -25,7 +25,8 @@ public sealed record CarpCommandLine(CarpGlobalOptions Global, IReadOnlyList<Vhi
 /// <c>--config FILE</c> reads one group per line, <c>--manage-vip</c> makes the engine add and remove the
 /// VIP itself, <c>--prefixlen N</c> is the VIP's prefix length for that, <c>--replaycheck strict|relaxed</c> sets the
 /// replay check (docs/replay.md), <c>--peer ADDR</c> (repeatable) sends to unicast peers instead of the group
-/// (docs/carp-protocol.md, 5.4 Unicast peers). Unlike ucarp, values out of range
+/// (docs/carp-protocol.md, 5.4 Unicast peers), <c>--flapdamping on|off</c> and the <c>--flap-*</c> values set flap
+/// damping (docs/carp-protocol.md, 6.13). Unlike ucarp, values out of range
 /// are errors rather than taken modulo 256, and every error names its field.
 /// </summary>
 public static class UcarpCommandLine
@@ -62,6 +63,12 @@ public static class UcarpCommandLine
         new("prefixlen", null, true),
         new("replaycheck", null, true),
         new("peer", null, true),
+        new("flapdamping", null, true),
+        new("flap-penalty", null, true),
+        new("flap-suppress", null, true),
+        new("flap-reuse", null, true),
+        new("flap-halflife", null, true),
+        new("flap-maxsuppress", null, true),
         new("next", null, false),
         new("config", null, true),
     ];
@@ -102,6 +109,12 @@ public static class UcarpCommandLine
           --prefixlen=<n>: prefix length of the VIP with --manage-vip ({VhidRules.PrefixLength}, default 32)
           --replaycheck=strict|relaxed: drop replayed adverts (default strict); relaxed also accepts a peer's constant counter (OpenBSD)
           --peer=<ip>: send adverts to this unicast peer instead of the group, accept only the peers' (repeatable, at most {VhidRules.MaxPeers}; no ucarp peer can take part)
+          --flapdamping=on|off: flap damping (default on): past the suppress threshold stop preempting until the penalty decays
+          --flap-penalty=<n>: penalty per transition ({VhidRules.FlapPenalty}, default {FlapDampingConfig.DefaultPenalty})
+          --flap-suppress=<n>: suppress above this penalty ({VhidRules.FlapSuppressThreshold}, default {FlapDampingConfig.DefaultSuppressThreshold})
+          --flap-reuse=<n>: release at this penalty ({VhidRules.FlapReuseThreshold}, below the suppress threshold, default {FlapDampingConfig.DefaultReuseThreshold})
+          --flap-halflife=<seconds>: the penalty halves every <seconds> ({VhidRules.FlapHalfLife}, default {FlapDampingConfig.DefaultHalfLifeSeconds})
+          --flap-maxsuppress=<seconds>: never suppressed longer than <seconds> ({VhidRules.FlapMaxSuppress}, default {FlapDampingConfig.DefaultMaxSuppressSeconds})
           --next: start another VHID group (several VIPs in one process)
           --config=<file>: read groups from <file>, one ucarp command line per line (# comments)
         """;
@@ -466,6 +479,12 @@ public static class UcarpCommandLine
         VhidField.DownScript => "downscript",
         VhidField.ExtraParameter => "xparam",
         VhidField.ReplayCheck => "replaycheck",
+        VhidField.FlapDamping => "flapdamping",
+        VhidField.FlapPenalty => "flap-penalty",
+        VhidField.FlapSuppressThreshold => "flap-suppress",
+        VhidField.FlapReuseThreshold => "flap-reuse",
+        VhidField.FlapHalfLife => "flap-halflife",
+        VhidField.FlapMaxSuppress => "flap-maxsuppress",
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
     };
 
@@ -489,6 +508,12 @@ public static class UcarpCommandLine
         DownScript = g.GetValueOrDefault("downscript"),
         ExtraParameter = g.GetValueOrDefault("xparam"),
         ReplayCheck = g.GetValueOrDefault("replaycheck"),
+        FlapDamping = g.GetValueOrDefault("flapdamping"),
+        FlapPenalty = g.GetValueOrDefault("flap-penalty"),
+        FlapSuppressThreshold = g.GetValueOrDefault("flap-suppress"),
+        FlapReuseThreshold = g.GetValueOrDefault("flap-reuse"),
+        FlapHalfLife = g.GetValueOrDefault("flap-halflife"),
+        FlapMaxSuppress = g.GetValueOrDefault("flap-maxsuppress"),
         Preempt = g.ContainsKey("preempt"),
         Neutral = g.ContainsKey("neutral"),
         NoMulticast = g.ContainsKey("nomcast"),

@@ -25,4 +25,11 @@ public enum VhidField
     DownScript,
     ExtraParameter,
     ReplayCheck,
+    /// <summary>Flap damping on or off (docs/carp-protocol.md, 6.13); the five below are its settings.</summary>
+    FlapDamping,
+    FlapPenalty,
+    FlapSuppressThreshold,
+    FlapReuseThreshold,
+    FlapHalfLife,
+    FlapMaxSuppress,
 }

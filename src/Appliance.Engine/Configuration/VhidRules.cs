@@ -26,6 +26,19 @@ public static partial class VhidRules
     /// <summary>A /0 VIP would claim every address on the link.</summary>
     public static readonly VhidLimit PrefixLength = new(VhidField.PrefixLength, 1, 32, 32);
 
+    // Flap damping (docs/carp-protocol.md, 6.13). The bounds keep the arithmetic finite and the timers in range;
+    // the defaults are RFC 2439's shape (penalty 1000, suppress 3000, reuse 750) on a CARP time scale.
+    /// <summary>Added per transition.</summary>
+    public static readonly VhidLimit FlapPenalty = new(VhidField.FlapPenalty, 1, 100_000, FlapDampingConfig.DefaultPenalty);
+    /// <summary>Suppressed above it; at least 2 so that a reuse threshold of 1 or more fits below.</summary>
+    public static readonly VhidLimit FlapSuppressThreshold = new(VhidField.FlapSuppressThreshold, 2, 1_000_000, FlapDampingConfig.DefaultSuppressThreshold);
+    /// <summary>Released at it; must be below the suppress threshold.</summary>
+    public static readonly VhidLimit FlapReuseThreshold = new(VhidField.FlapReuseThreshold, 1, 999_999, FlapDampingConfig.DefaultReuseThreshold);
+    /// <summary>Seconds; an hour at most (a penalty that decays slower outlives any flapping episode).</summary>
+    public static readonly VhidLimit FlapHalfLife = new(VhidField.FlapHalfLife, 1, 3600, FlapDampingConfig.DefaultHalfLifeSeconds);
+    /// <summary>Seconds; a day at most.</summary>
+    public static readonly VhidLimit FlapMaxSuppress = new(VhidField.FlapMaxSuppress, 1, 86_400, FlapDampingConfig.DefaultMaxSuppressSeconds);
+
     /// <summary>ucarp's limit: it copies the password with its NUL into a 20-byte key buffer.</summary>
     public const int MaxPasswordBytes = CarpDefaults.MaxPasswordBytes;
     /// <summary>IFNAMSIZ - 1.</summary>
@@ -33,7 +46,8 @@ public static partial class VhidRules
     /// <summary>Scripts and the extra parameter: a bound on what is stored and passed to the scripts.</summary>
     public const int MaxTextLength = 1024;
 
-    public static IReadOnlyList<VhidLimit> Limits { get; } = [Vhid, AdvBase, AdvSkew, DeadRatio, PrefixLength];
+    public static IReadOnlyList<VhidLimit> Limits { get; } =
+        [Vhid, AdvBase, AdvSkew, DeadRatio, PrefixLength, FlapPenalty, FlapSuppressThreshold, FlapReuseThreshold, FlapHalfLife, FlapMaxSuppress];
 
     /// <summary>Checks every rule; on success <paramref name="config"/> is the VHID, else <paramref name="errors"/> lists every problem.</summary>
     public static bool TryBuild(VhidSettings settings, [NotNullWhen(true)] out VhidConfig? config, out IReadOnlyList<VhidRuleError> errors)
@@ -83,6 +97,7 @@ public static partial class VhidRules
         var down = Text(found, VhidField.DownScript, settings.DownScript);
         var xparam = Text(found, VhidField.ExtraParameter, settings.ExtraParameter);
         var replayCheck = ReplayCheckOf(found, settings.ReplayCheck);
+        var flapDamping = FlapDampingOf(found, settings);
 
         if (found.Count > 0)
         {
@@ -111,6 +126,7 @@ public static partial class VhidRules
             ExtraParameter = xparam,
             ManageVip = settings.ManageVip,
             ReplayCheck = replayCheck,
+            FlapDamping = flapDamping!,
         };
         return true;
     }
@@ -135,6 +151,77 @@ public static partial class VhidRules
         found.Add(new(VhidField.ReplayCheck, $"must be strict or relaxed (got '{value}')"));
         return ReplayCheck.Strict;
     }
+
+    /// <summary>The on/off values of flap damping as every entry point spells them.</summary>
+    public static IReadOnlyList<string> OnOffNames { get; } = ["on", "off"];
+
+    /// <summary>"on" or "off".</summary>
+    public static string OnOffName(bool on) => on ? "on" : "off";
+
+    /// <summary>
+    /// Flap damping's settings (docs/carp-protocol.md, 6.13): on/off, the ranges of <see cref="FlapPenalty"/> and the
+    /// others, reuse below suppress, and a maximum suppress time long enough that the penalty's ceiling (RFC 2439:
+    /// reuse x 2^(max suppress / half-life)) lies above the suppress threshold: below it, no VHID could ever be suppressed.
+    /// The values are checked when damping is off too, so that switching it on cannot meet a stored bad value.
+    /// </summary>
+    private static FlapDampingConfig? FlapDampingOf(List<VhidRuleError> found, VhidSettings settings)
+    {
+        var enabled = true;
+        var onOff = settings.FlapDamping?.Trim();
+        if (!string.IsNullOrEmpty(onOff))
+        {
+            if (onOff.Equals("on", StringComparison.OrdinalIgnoreCase) || onOff.Equals("true", StringComparison.OrdinalIgnoreCase))
+            {
+                enabled = true;
+            }
+            else if (onOff.Equals("off", StringComparison.OrdinalIgnoreCase) || onOff.Equals("false", StringComparison.OrdinalIgnoreCase))
+            {
+                enabled = false;
+            }
+            else
+            {
+                found.Add(new(VhidField.FlapDamping, $"must be on or off (got '{onOff}')"));
+            }
+        }
+        var penalty = Number(found, FlapPenalty, settings.FlapPenalty);
+        var suppress = Number(found, FlapSuppressThreshold, settings.FlapSuppressThreshold);
+        var reuse = Number(found, FlapReuseThreshold, settings.FlapReuseThreshold);
+        var halfLife = Number(found, FlapHalfLife, settings.FlapHalfLife);
+        var maxSuppress = Number(found, FlapMaxSuppress, settings.FlapMaxSuppress);
+        if (suppress is { } s && reuse is { } r)
+        {
+            if (r >= s)
+            {
+                found.Add(new(VhidField.FlapReuseThreshold, $"must be below the suppress threshold {s} ({Given(settings.FlapReuseThreshold, r)})"));
+            }
+            else if (halfLife is { } h && maxSuppress is { } m && m <= MinMaxSuppress(s, r, h))
+            {
+                found.Add(new(VhidField.FlapMaxSuppress,
+                    $"must be more than {MinMaxSuppress(s, r, h).ToString("0.#", CultureInfo.InvariantCulture)} s (half-life x log2(suppress / reuse)), "
+                    + $"or the penalty could never exceed the suppress threshold ({Given(settings.FlapMaxSuppress, m)})"));
+            }
+        }
+        if (penalty is null || suppress is null || reuse is null || halfLife is null || maxSuppress is null)
+        {
+            return null;
+        }
+        return new FlapDampingConfig
+        {
+            Enabled = enabled,
+            Penalty = penalty.Value,
+            SuppressThreshold = suppress.Value,
+            ReuseThreshold = reuse.Value,
+            HalfLife = TimeSpan.FromSeconds(halfLife.Value),
+            MaxSuppress = TimeSpan.FromSeconds(maxSuppress.Value),
+        };
+    }
+
+    /// <summary>"got '750'" for a value given, "got the default 750" for one left out (an error quotes only what was typed).</summary>
+    private static string Given(string? text, int value) =>
+        text is null ? $"got the default {value.ToString(CultureInfo.InvariantCulture)}" : $"got '{text}'";
+
+    /// <summary>The time a penalty at the suppress threshold takes to decay to the reuse threshold, in seconds.</summary>
+    private static double MinMaxSuppress(int suppress, int reuse, int halfLifeSeconds) => halfLifeSeconds * Math.Log2((double)suppress / reuse);
 
     /// <summary>
     /// A strict dotted quad as ucarp's inet_pton reads it: four decimal parts without leading zeros.

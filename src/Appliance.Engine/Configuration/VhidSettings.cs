@@ -25,6 +25,15 @@ public sealed record VhidSettings
     public string? ExtraParameter { get; init; }
     /// <summary>"strict" (the default when null) or "relaxed" (docs/replay.md).</summary>
     public string? ReplayCheck { get; init; }
+    /// <summary>Flap damping "on" (the default when null) or "off" (docs/carp-protocol.md, 6.13).</summary>
+    public string? FlapDamping { get; init; }
+    public string? FlapPenalty { get; init; }
+    public string? FlapSuppressThreshold { get; init; }
+    public string? FlapReuseThreshold { get; init; }
+    /// <summary>Seconds.</summary>
+    public string? FlapHalfLife { get; init; }
+    /// <summary>Seconds.</summary>
+    public string? FlapMaxSuppress { get; init; }
     public bool Preempt { get; init; }
     public bool Neutral { get; init; }
     public bool NoMulticast { get; init; }

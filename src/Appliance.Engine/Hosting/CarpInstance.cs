@@ -165,6 +165,8 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
         // Never the machine's lock here (its demotions are a lock-free copy): readers must not make the advert
         // timer wait. The status lock is held only to copy a few fields (docs/carp-protocol.md, 4.5).
         var demotions = _machine?.Demotions ?? [];
+        // Lock-free, like the demotions: a copy the machine makes at every change, decayed to now here.
+        var flapping = _machine?.Flapping ?? (Config.FlapDamping.Enabled ? new FlapStatus(false, null, 0) : null);
         var drops = new Dictionary<DropReason, long>();
         foreach (var reason in Enum.GetValues<DropReason>())
         {
@@ -186,7 +188,8 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
                 _maintenance,
                 demotions,
                 _splitBrain,
-                _carrier);
+                _carrier,
+                flapping);
         }
     }
 
@@ -256,6 +259,9 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
                 break;
             case CarpEffect.SplitBrain sb:
                 OnSplitBrain(sb);
+                break;
+            case CarpEffect.Flapping f:
+                OnFlapping(f);
                 break;
             case CarpEffect.Reannounce:
                 RunUpScript();
@@ -350,6 +356,14 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
             state = _state;
         }
         _publish(new EngineEvent.SplitBrainChanged(new SplitBrainRecord(now, Config.Key, Config.Interface, Config.Vhid, sb.OtherMaster, sb.Resolved, state, line)));
+        PublishStatus();
+    }
+
+    private void OnFlapping(CarpEffect.Flapping f)
+    {
+        var (level, line) = CarpNoticeText.Render(f);
+        LogCarp(level, line);
+        _publish(new EngineEvent.FlapChanged(new FlapRecord(_time.GetUtcNow(), Config.Key, Config.Interface, Config.Vhid, f.Suppressed, f.State, f.Penalty, line)));
         PublishStatus();
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Appliance.Engine.StateMachine;
 using Microsoft.Extensions.Logging;
 
@@ -23,6 +24,8 @@ public static class CarpNoticeText
         CarpNotice.ConstantCounter => (LogLevel.Warning,
             $"Constant counter 0x{notice.Counter:x16} from {notice.Source} (OpenBSD's cookie?): its repeats are "
             + (notice.Relaxed ? "accepted (replaycheck relaxed)" : "dropped as replays (replaycheck strict)")),
+        CarpNotice.PreemptSuppressed => (LogLevel.Warning,
+            $"Not preempting the less preferred master {notice.Source}: flapping suppressed, holding BACKUP"),
         _ => throw new ArgumentOutOfRangeException(nameof(notice), notice.Kind, "unknown notice"),
     };
 
@@ -45,6 +48,30 @@ public static class CarpNoticeText
             ? $"{lost} (the interface state is ignored for this VHID)"
             : $"{lost}: no adverts are sent or heard, BACKUP until it returns");
     }
+
+    /// <summary>
+    /// The flap-damping lines (docs/carp-protocol.md, 6.13), the same in the log, the history and `appliance carp`'s
+    /// output: "flapping suppressed: 4 transitions in 3.2 s; holding BACKUP (penalty 3155 above 3000)", "flapping
+    /// released after 6.1 s: penalty decayed to the reuse threshold 750", "flapping released after 600 s: the maximum
+    /// suppress time (penalty 4100 cleared)".
+    /// </summary>
+    public static (LogLevel Level, string Text) Render(CarpEffect.Flapping flapping)
+    {
+        ArgumentNullException.ThrowIfNull(flapping);
+        var s = flapping.Settings;
+        if (flapping.Suppressed)
+        {
+            return (LogLevel.Warning, string.Create(CultureInfo.InvariantCulture,
+                $"flapping suppressed: {flapping.Transitions} transitions in {Seconds(flapping.Span)} s; holding {flapping.State.ToWire()} (penalty {flapping.Penalty:0} above {s.SuppressThreshold})"));
+        }
+        return flapping.Capped
+            ? (LogLevel.Warning, string.Create(CultureInfo.InvariantCulture,
+                $"flapping released after {Seconds(flapping.Span)} s: the maximum suppress time (penalty {flapping.Penalty:0} cleared)"))
+            : (LogLevel.Information, string.Create(CultureInfo.InvariantCulture,
+                $"flapping released after {Seconds(flapping.Span)} s: penalty decayed to the reuse threshold {s.ReuseThreshold}"));
+    }
+
+    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
 
     private static IEnumerable<string> Causes(CarpEffect.Notice notice) =>
         (notice.Maintenance ? ["maintenance"] : Array.Empty<string>()).Concat(notice.Demotions ?? []);

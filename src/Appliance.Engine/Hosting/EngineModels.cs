@@ -36,7 +36,8 @@ public sealed record VhidStatus(
     bool Maintenance,
     IReadOnlyList<string> Demotions,
     SplitBrainInfo? SplitBrain = null,
-    bool Carrier = true)
+    bool Carrier = true,
+    FlapStatus? Flapping = null)
 {
     public TimeSpan AdvertInterval => CarpTiming.AdvertInterval(Config.AdvBase, Config.AdvSkew);
     public TimeSpan MasterDown => CarpTiming.MasterDown(Config.AdvBase, Config.AdvSkew, Config.DeadRatio);
@@ -72,6 +73,21 @@ public sealed record CarrierRecord(
     CarpState State,
     string LogLine);
 
+/// <summary>
+/// Flap damping began (<paramref name="Suppressed"/>) or ended on a VHID (docs/carp-protocol.md, 6.13), in
+/// <paramref name="State"/>, with the penalty then and the log line ("flapping suppressed: 4 transitions in 3.2 s;
+/// holding BACKUP (penalty 3155 above 3000)").
+/// </summary>
+public sealed record FlapRecord(
+    DateTimeOffset At,
+    string Key,
+    string Interface,
+    byte Vhid,
+    bool Suppressed,
+    CarpState State,
+    double Penalty,
+    string LogLine);
+
 /// <summary>One state change, with the ucarp-style syslog line ("Switching to state: MASTER").</summary>
 public sealed record TransitionRecord(
     DateTimeOffset At,
@@ -97,6 +113,9 @@ public abstract record EngineEvent
 
     /// <summary>The VHID's interface lost or regained its carrier.</summary>
     public sealed record CarrierChanged(CarrierRecord Carrier) : EngineEvent;
+
+    /// <summary>Flap damping suppressed a VHID or released it.</summary>
+    public sealed record FlapChanged(FlapRecord Flap) : EngineEvent;
 
     /// <summary>State, peer, maintenance, demotions or carrier changed (not every counter tick).</summary>
     public sealed record StatusChanged(VhidStatus Status) : EngineEvent;

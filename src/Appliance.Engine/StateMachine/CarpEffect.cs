@@ -38,6 +38,22 @@ public abstract record CarpEffect
     /// </summary>
     public sealed record SplitBrain(System.Net.IPAddress OtherMaster, bool Resolved) : CarpEffect;
 
+    /// <summary>
+    /// Flap damping (docs/carp-protocol.md, 6.13). <paramref name="Suppressed"/> true: the suppression began at a
+    /// transition into <paramref name="State"/>, after <paramref name="Transitions"/> counted transitions over
+    /// <paramref name="Span"/> (first to last), with <paramref name="Penalty"/> above the suppress threshold. False:
+    /// it ended after lasting <paramref name="Span"/>, the penalty decayed to <paramref name="Penalty"/>, or
+    /// (<paramref name="Capped"/>) the maximum suppress time ran out.
+    /// </summary>
+    public sealed record Flapping(
+        bool Suppressed,
+        CarpState State,
+        double Penalty,
+        int Transitions,
+        TimeSpan Span,
+        FlapDampingConfig Settings,
+        bool Capped = false) : CarpEffect;
+
     /// <summary>We won a split brain: run the upscript again so whatever it announces follows us (once per episode).</summary>
     public sealed record Reannounce : CarpEffect;
 

@@ -35,4 +35,10 @@ public enum CarpNotice
     /// counter, with whether the VHID's replay check is relaxed (repeats accepted) or strict (dropped as replays).
     /// </summary>
     ConstantCounter,
+
+    /// <summary>
+    /// A preempting BACKUP heard a less preferred master but does not take over: flapping suppressed (said once per
+    /// suppression, with the master's address as <see cref="CarpEffect.Notice.Source"/>; docs/carp-protocol.md, 6.13).
+    /// </summary>
+    PreemptSuppressed,
 }

@@ -64,6 +64,8 @@ public sealed partial class CarpStateMachine : IDisposable
             : config.AdvBase * (long)config.DeadRatio * 1_000_000L + CarpTiming.SkewMicroseconds(config.AdvSkew);
         _advertTimer = timeProvider.CreateTimer(static s => ((CarpStateMachine)s!).OnAdvertTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _masterDownTimer = timeProvider.CreateTimer(static s => ((CarpStateMachine)s!).OnMasterDownTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _flap = config.FlapDamping.Enabled ? new FlapDamper(config.FlapDamping, timeProvider) : null;
+        _flapSnapshot = _flap?.Snapshot();
     }
 
     public VhidConfig Config { get; }
@@ -187,7 +189,7 @@ public sealed partial class CarpStateMachine : IDisposable
                     }
                     break;
                 case CarpState.Backup:
-                    if (Config.Preempt && !DemotedLocked && ours < theirs)
+                    if (Config.Preempt && !DemotedLocked && ours < theirs && !FlapSuppressedLocked)
                     {
                         BecomeMaster(fx, TransitionCause.Preempt);
                         fx.Add(new CarpEffect.Notice(CarpNotice.Preempting));
@@ -199,6 +201,11 @@ public sealed partial class CarpStateMachine : IDisposable
                     }
                     else
                     {
+                        if (Config.Preempt && !DemotedLocked && ours < theirs)
+                        {
+                            // Flapping suppressed (6.13): we would preempt, and hold BACKUP instead.
+                            SuppressPreemptLocked(fx, source);
+                        }
                         ArmMasterDown(_masterDown);
                     }
                     break;
@@ -378,6 +385,7 @@ public sealed partial class CarpStateMachine : IDisposable
         _advertTimer.Dispose();
         _masterDownTimer.Dispose();
         _splitBrainTimer?.Dispose();
+        _flapTimer?.Dispose();
     }
 
     private long EffectivePriority => DemotedLocked
@@ -503,6 +511,7 @@ public sealed partial class CarpStateMachine : IDisposable
             _advertTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
         fx.Add(new CarpEffect.Transition(from, to, cause, runScripts));
+        RecordFlapLocked(fx, to, cause);
     }
 
     private CarpEffect.SendAdvert NextAdvert()

@@ -23,4 +23,6 @@ public enum TransitionCause
     Shutdown,
     /// <summary>Not a state change: a split brain was resolved (history entries of kind "splitBrain", From == To).</summary>
     SplitBrain,
+    /// <summary>Not a state change: flap damping began or ended (history kinds "flapSuppressed" and "flapReleased", From == To).</summary>
+    FlapDamping,
 }

@@ -40,6 +40,8 @@ public sealed record VhidConfig
     public bool ManageVip { get; init; }
     /// <summary>Replay protection (docs/replay.md): strict, or relaxed to accept a detected constant cookie.</summary>
     public ReplayCheck ReplayCheck { get; init; }
+    /// <summary>Flap damping (docs/carp-protocol.md, 6.13): on with its defaults unless set.</summary>
+    public FlapDampingConfig FlapDamping { get; init; } = FlapDampingConfig.Default;
     /// <summary>The text of --addr as the admin typed it; scripts receive it verbatim, as with ucarp.</summary>
     public string? VirtualAddressText { get; init; }
 

@@ -19,6 +19,7 @@ public static class DisplayText
         ["demoted"] = "demoted",
         ["shutdown"] = "shutdown",
         ["splitBrain"] = "split brain",
+        ["flapDamping"] = "flap damping",
     };
 
     private static readonly Dictionary<string, string> Drops = new(StringComparer.Ordinal)
@@ -105,10 +106,12 @@ public static class DisplayText
     {
         var local = TimeZoneInfo.ConvertTime(t.At, zone);
         var stamp = string.Create(CultureInfo.InvariantCulture, $"{local:MMM} {local.Day,2} {local:HH:mm:ss}");
-        if (t.Kind is HistoryKinds.Demoted or HistoryKinds.DemotionCleared or HistoryKinds.CarrierLost or HistoryKinds.CarrierRestored)
+        if (t.Kind is HistoryKinds.Demoted or HistoryKinds.DemotionCleared or HistoryKinds.CarrierLost or HistoryKinds.CarrierRestored
+            or HistoryKinds.FlapSuppressed or HistoryKinds.FlapReleased)
         {
-            // A health check demoting the node (or no longer), the carrier lost or back: no state change, so say the state it was in.
-            var level = t.Kind is HistoryKinds.Demoted or HistoryKinds.CarrierLost ? "WARNING" : "INFO";
+            // A health check demoting the node (or no longer), the carrier lost or back, flap damping suppressing it (or
+            // no longer): no state change, so say the state it was in.
+            var level = t.Kind is HistoryKinds.Demoted or HistoryKinds.CarrierLost or HistoryKinds.FlapSuppressed ? "WARNING" : "INFO";
             return $"{stamp} {hostName} appliance: [{level}] {t.LogLine} (vhid {t.Vhid} on {t.Interface}, state {t.To})";
         }
         return $"{stamp} {hostName} appliance: [WARNING] {t.LogLine} (vhid {t.Vhid} on {t.Interface}, cause: {CauseText(t)})";

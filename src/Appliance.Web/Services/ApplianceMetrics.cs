@@ -37,6 +37,12 @@ public sealed class ApplianceMetrics
             description: "State transitions since the appliance started.");
         meter.CreateObservableCounter("appliance_split_brains_total", () => PerVhid(s => _feed.Totals(s.Key).SplitBrains, Labels),
             description: "Split brains seen (another MASTER heard while MASTER) since the appliance started.");
+        meter.CreateObservableGauge("appliance_vhid_flap_penalty", FlapPenalty,
+            description: "Flap damping penalty per VHID, decayed to the moment of collection (absent while flap damping is off).");
+        meter.CreateObservableGauge("appliance_vhid_flap_suppressed", () => PerVhid(s => s.Flapping is { Suppressed: true } ? 1 : 0, Labels),
+            description: "1 while flap damping suppresses the VHID (it holds its role and does not preempt).");
+        meter.CreateObservableCounter("appliance_flap_suppressions_total", () => PerVhid(s => _feed.Totals(s.Key).FlapSuppressions, Labels),
+            description: "Flap damping suppressions begun since the appliance started.");
         meter.CreateObservableCounter("appliance_adverts_sent_total", () => PerVhid(s => s.Counters.AdvertsSent, Labels),
             description: "CARP advertisements sent.");
         meter.CreateObservableCounter("appliance_adverts_received_total", () => PerVhid(s => s.Counters.AdvertsReceived, Labels),
@@ -97,6 +103,9 @@ public sealed class ApplianceMetrics
             yield return new Measurement<double>(Math.Max(0, left.TotalSeconds), Labels(s));
         }
     }
+
+    private IEnumerable<Measurement<double>> FlapPenalty() =>
+        _feed.Snapshot().Where(s => s.Flapping is not null).Select(s => new Measurement<double>(s.Flapping!.Penalty, Labels(s)));
 
     private IEnumerable<Measurement<double>> PeerAge()
     {

@@ -67,6 +67,7 @@ public sealed class AuditService(IApplianceStore store, TimeProvider timeProvide
         Field("downscript", before?.DownScript, after.DownScript);
         Field("xparam", before?.XParam, after.XParam);
         Field("replayCheck", before?.ReplayCheck, after.ReplayCheck);
+        Field("flapDamping", before?.FlapDamping.ToString(), after.FlapDamping.ToString());
         Field("enabled", before?.Enabled, after.Enabled);
         if (before is null ? after.Checks.Count > 0 : ShowChecks(before.Checks) != ShowChecks(after.Checks))
         {

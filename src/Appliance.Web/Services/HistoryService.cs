@@ -28,6 +28,14 @@ public sealed class HistoryService(IApplianceStore store, TimeProvider timeProvi
         Append(record.At, record.Key, record.Interface, record.Vhid, record.State, record.State, TransitionCause.LinkDown, record.LogLine,
             record.Up ? HistoryKinds.CarrierRestored : HistoryKinds.CarrierLost);
 
+    /// <summary>
+    /// Records the start ("flapping suppressed: 4 transitions in 3.2 s; holding BACKUP (penalty 3155 above 3000)") or the
+    /// end of a flap-damping suppression at the VHID's state then (docs/carp-protocol.md, 6.13).
+    /// </summary>
+    public TransitionDto AppendFlap(FlapRecord record) =>
+        Append(record.At, record.Key, record.Interface, record.Vhid, record.State, record.State, TransitionCause.FlapDamping, record.LogLine,
+            record.Suppressed ? HistoryKinds.FlapSuppressed : HistoryKinds.FlapReleased);
+
     private TransitionDto Append(DateTimeOffset at, string key, string iface, int vhid, CarpState from, CarpState to,
         TransitionCause cause, string line, string kind, bool maintenance = false)
     {

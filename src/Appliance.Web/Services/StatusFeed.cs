@@ -123,6 +123,13 @@ public sealed partial class StatusFeed(ICarpEngine engine, HealthService health,
                 case EngineEvent.CarrierChanged { Carrier: var carrier }:
                     Raise(Transition, history.AppendCarrier(carrier));
                     break;
+                case EngineEvent.FlapChanged { Flap: var flap }:
+                    if (flap.Suppressed)
+                    {
+                        _totals.AddOrUpdate(flap.Key, _ => VhidTotals.None.AddFlapSuppression(), (_, t) => t.AddFlapSuppression());
+                    }
+                    Raise(Transition, history.AppendFlap(flap));
+                    break;
                 case EngineEvent.StatusChanged changed:
                     SeeMaintenance(changed.Status);
                     Raise(Status, ToDto(changed.Status));
@@ -243,19 +250,25 @@ public sealed partial class StatusFeed(ICarpEngine engine, HealthService health,
                 c.ConsecutiveSuccesses, c.ConsecutiveFailures, c.DemotionReason)).ToList(),
             s.SplitBrain is { } sb ? new SplitBrainDto(sb.OtherMaster.ToString(), sb.Since) : null,
             s.Carrier,
-            s.Config.Peers.IsUnicast ? new UnicastDto([.. s.Config.Peers.Select(p => p.ToString())], StatusText.UnicastNote(s.Config.Peers)) : null);
+            s.Config.Peers.IsUnicast ? new UnicastDto([.. s.Config.Peers.Select(p => p.ToString())], StatusText.UnicastNote(s.Config.Peers)) : null,
+            s.Flapping is { } f ? new FlappingDto(f.Suppressed, f.Since, Math.Round(f.Penalty, 1)) : null);
     }
 }
 
 /// <summary>Maintenance at a VHID's last status, and whether it was switched off since the VHID's last transition.</summary>
 internal readonly record struct MaintenanceSeen(bool On, bool EndedSinceTransition);
 
-/// <summary>Transitions of one VHID since the process started: all of them, those into MASTER, and split brains seen.</summary>
-public sealed record VhidTotals(long Transitions, long BecameMaster, long SplitBrains = 0)
+/// <summary>
+/// Transitions of one VHID since the process started: all of them, those into MASTER, split brains seen and flap
+/// damping suppressions begun.
+/// </summary>
+public sealed record VhidTotals(long Transitions, long BecameMaster, long SplitBrains = 0, long FlapSuppressions = 0)
 {
     public static readonly VhidTotals None = new(0, 0);
 
     public VhidTotals Add(CarpState to) => this with { Transitions = Transitions + 1, BecameMaster = BecameMaster + (to == CarpState.Master ? 1 : 0) };
 
     public VhidTotals AddSplitBrain() => this with { SplitBrains = SplitBrains + 1 };
+
+    public VhidTotals AddFlapSuppression() => this with { FlapSuppressions = FlapSuppressions + 1 };
 }

@@ -9,7 +9,9 @@ namespace Appliance.Web.Services;
 /// From == To, the state at that moment, and the log line says why) or "splitBrain" (a split brain resolved:
 /// cause "splitBrain", From == To the state after it, "split brain: another MASTER (198.18.0.3) seen; resolved") or
 /// "carrierLost" / "carrierRestored" (the VHID's interface lost its carrier, or started without it, or got it back: cause
-/// "linkDown", From == To the state then, "Carrier lost on eth0: ..."). <see cref="Maintenance"/> marks the state changes
+/// "linkDown", From == To the state then, "Carrier lost on eth0: ...") or "flapSuppressed" / "flapReleased" (flap
+/// damping began or ended: cause "flapDamping", From == To the state then, "flapping suppressed: 4 transitions in 3.2 s;
+/// holding BACKUP (penalty 3155 above 3000)"). <see cref="Maintenance"/> marks the state changes
 /// maintenance made: the handover when it began (cause "adminAction") and the preempt when it ended.
 /// </summary>
 public sealed record TransitionDto(

@@ -25,6 +25,7 @@ public sealed record VhidDto(
     [property: JsonPropertyName("downscript")] string? DownScript,
     [property: JsonPropertyName("xparam")] string? XParam,
     string ReplayCheck,
+    FlapDampingDto FlapDamping,
     bool Enabled,
     bool Maintenance,
     double AdvertIntervalMs,
@@ -32,3 +33,12 @@ public sealed record VhidDto(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<CheckDto> Checks);
+
+/// <summary>A VHID's flap damping settings (docs/carp-protocol.md, 6.13), as the API shows and takes them.</summary>
+public sealed record FlapDampingDto(
+    bool Enabled,
+    int Penalty,
+    int SuppressThreshold,
+    int ReuseThreshold,
+    int HalfLifeSeconds,
+    int MaxSuppressSeconds);

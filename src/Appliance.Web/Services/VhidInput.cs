@@ -35,7 +35,24 @@ public sealed class VhidInput
     public string? XParam { get; set; }
     /// <summary>"strict" (null or absent: the default) or "relaxed": relaxed also accepts a peer's constant counter (docs/replay.md).</summary>
     public string? ReplayCheck { get; set; }
+    /// <summary>Flap damping (docs/carp-protocol.md, 6.13); null or absent, and every member left out, mean the defaults (on).</summary>
+    public FlapDampingInput? FlapDamping { get; set; }
     public bool? Enabled { get; set; }
     /// <summary>Health checks; null or absent means none. A PUT replaces the whole list.</summary>
     public List<CheckInput>? Checks { get; set; }
+}
+
+/// <summary>
+/// A VHID's flap damping as a client sends it: <c>{"enabled": true, "penalty": 1000, "suppressThreshold": 3000,
+/// "reuseThreshold": 750, "halfLifeSeconds": 60, "maxSuppressSeconds": 600}</c>, each member optional (its default when
+/// null). Wide numbers, as in <see cref="VhidInput"/>, so a bad value is a field error rather than a failed read.
+/// </summary>
+public sealed class FlapDampingInput
+{
+    public bool? Enabled { get; set; }
+    public long? Penalty { get; set; }
+    public long? SuppressThreshold { get; set; }
+    public long? ReuseThreshold { get; set; }
+    public long? HalfLifeSeconds { get; set; }
+    public long? MaxSuppressSeconds { get; set; }
 }

@@ -29,6 +29,8 @@ public static class VhidMapper
         v.DownScript,
         v.XParam,
         v.ReplayCheck,
+        new FlapDampingDto(v.FlapDamping.Enabled, v.FlapDamping.Penalty, v.FlapDamping.SuppressThreshold, v.FlapDamping.ReuseThreshold,
+            v.FlapDamping.HalfLifeSeconds, v.FlapDamping.MaxSuppressSeconds),
         v.Enabled,
         v.Maintenance,
         AdvertIntervalMs(v.AdvBase, v.AdvSkew),
@@ -90,6 +92,7 @@ public static class VhidMapper
         DownScript = scripts.ResolveForEngine(v.Key, "downscript", v.DownScript),
         ExtraParameter = NullIfEmpty(v.XParam),
         ReplayCheck = v.ReplayCheck == VhidRules.ReplayCheckName(ReplayCheck.Relaxed) ? ReplayCheck.Relaxed : ReplayCheck.Strict,
+        FlapDamping = ToConfig(v.FlapDamping),
         CheckScriptsBeforeRun = true,
         ManageVip = true,
     };
@@ -113,7 +116,38 @@ public static class VhidMapper
         DownScript = c.DownScript,
         XParam = c.ExtraParameter,
         ReplayCheck = VhidRules.ReplayCheckName(c.ReplayCheck),
+        FlapDamping = new FlapDampingInput
+        {
+            Enabled = c.FlapDamping.Enabled,
+            Penalty = c.FlapDamping.Penalty,
+            SuppressThreshold = c.FlapDamping.SuppressThreshold,
+            ReuseThreshold = c.FlapDamping.ReuseThreshold,
+            HalfLifeSeconds = (long)c.FlapDamping.HalfLife.TotalSeconds,
+            MaxSuppressSeconds = (long)c.FlapDamping.MaxSuppress.TotalSeconds,
+        },
         Enabled = true,
+    };
+
+    /// <summary>The engine's flap damping of a saved VHID (validated on save).</summary>
+    public static FlapDampingConfig ToConfig(StoredFlapDamping f) => new()
+    {
+        Enabled = f.Enabled,
+        Penalty = f.Penalty,
+        SuppressThreshold = f.SuppressThreshold,
+        ReuseThreshold = f.ReuseThreshold,
+        HalfLife = TimeSpan.FromSeconds(f.HalfLifeSeconds),
+        MaxSuppress = TimeSpan.FromSeconds(f.MaxSuppressSeconds),
+    };
+
+    /// <summary>The engine's flap damping as it is saved.</summary>
+    public static StoredFlapDamping ToStored(FlapDampingConfig c) => new()
+    {
+        Enabled = c.Enabled,
+        Penalty = c.Penalty,
+        SuppressThreshold = c.SuppressThreshold,
+        ReuseThreshold = c.ReuseThreshold,
+        HalfLifeSeconds = (int)c.HalfLife.TotalSeconds,
+        MaxSuppressSeconds = (int)c.MaxSuppress.TotalSeconds,
     };
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -39,7 +39,8 @@ public sealed record VhidStatusDto(
     IReadOnlyList<CheckStatusDto> Checks,
     SplitBrainDto? SplitBrain = null,
     bool Carrier = true,
-    UnicastDto? Unicast = null);
+    UnicastDto? Unicast = null,
+    FlappingDto? Flapping = null);
 
 /// <summary>
 /// A VHID with unicast peers (docs/carp-protocol.md, 5.4 Unicast peers): where its adverts go, and <see cref="Note"/>,
@@ -49,6 +50,12 @@ public sealed record UnicastDto(IReadOnlyList<string> Peers, string Note);
 
 /// <summary>A split brain in progress: another MASTER heard while this node is MASTER, since when; null otherwise.</summary>
 public sealed record SplitBrainDto(string OtherMaster, DateTimeOffset Since);
+
+/// <summary>
+/// Flap damping now (docs/carp-protocol.md, 6.13): suppressed or not, since when (null while not), and the penalty
+/// decayed to the moment of the snapshot. Null when flap damping is off for the VHID.
+/// </summary>
+public sealed record FlappingDto(bool Suppressed, DateTimeOffset? Since, double Penalty);
 
 /// <summary>
 /// One health check of a VHID, live: <see cref="LastResult"/> is the last run as a sentence, <see cref="DemotionReason"/>

@@ -97,6 +97,7 @@ public sealed class VhidValidator(IDataPlane dataPlane, ScriptCatalog scripts)
             DownScript = config.DownScript,
             XParam = config.ExtraParameter,
             ReplayCheck = VhidRules.ReplayCheckName(config.ReplayCheck),
+            FlapDamping = VhidMapper.ToStored(config.FlapDamping),
             Enabled = input.Enabled ?? true,
             Maintenance = existing?.Maintenance ?? false,
             CreatedAt = existing?.CreatedAt ?? default,
@@ -124,6 +125,12 @@ public sealed class VhidValidator(IDataPlane dataPlane, ScriptCatalog scripts)
         VhidField.DownScript => "downscript",
         VhidField.ExtraParameter => "xparam",
         VhidField.ReplayCheck => "replayCheck",
+        VhidField.FlapDamping => "flapDamping.enabled",
+        VhidField.FlapPenalty => "flapDamping.penalty",
+        VhidField.FlapSuppressThreshold => "flapDamping.suppressThreshold",
+        VhidField.FlapReuseThreshold => "flapDamping.reuseThreshold",
+        VhidField.FlapHalfLife => "flapDamping.halfLifeSeconds",
+        VhidField.FlapMaxSuppress => "flapDamping.maxSuppressSeconds",
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
     };
 
@@ -143,6 +150,12 @@ public sealed class VhidValidator(IDataPlane dataPlane, ScriptCatalog scripts)
         DownScript = EmptyToNull(input.DownScript),
         ExtraParameter = EmptyToNull(input.XParam),
         ReplayCheck = input.ReplayCheck,
+        FlapDamping = input.FlapDamping?.Enabled is { } on ? VhidRules.OnOffName(on) : null,
+        FlapPenalty = Text(input.FlapDamping?.Penalty),
+        FlapSuppressThreshold = Text(input.FlapDamping?.SuppressThreshold),
+        FlapReuseThreshold = Text(input.FlapDamping?.ReuseThreshold),
+        FlapHalfLife = Text(input.FlapDamping?.HalfLifeSeconds),
+        FlapMaxSuppress = Text(input.FlapDamping?.MaxSuppressSeconds),
         Preempt = input.Preempt ?? false,
         Neutral = input.Neutral ?? false,
         // In the appliance the engine adds and removes the VIP itself.

@@ -5,8 +5,9 @@ namespace Appliance.Web.Storage;
 /// <summary>
 /// One entry of the history: every state change, with its cause and ucarp's log line, and (kind "demoted" /
 /// "demotionCleared") the start and end of a health-check demotion, where From == To is the state at that moment,
-/// and (kind "splitBrain") a split brain resolved, From == To the state after it, and (kinds "carrierLost" /
-/// "carrierRestored") the interface's carrier lost or back, From == To the state then.
+/// and (kind "splitBrain") a split brain resolved, From == To the state after it, (kinds "carrierLost" /
+/// "carrierRestored") the interface's carrier lost or back, From == To the state then, and (kinds "flapSuppressed" /
+/// "flapReleased") the start and end of a flap-damping suppression, From == To the state then.
 /// </summary>
 public sealed class StoredTransition
 {
@@ -19,7 +20,10 @@ public sealed class StoredTransition
     public CarpState To { get; set; }
     public TransitionCause Cause { get; set; }
     public string LogLine { get; set; } = "";
-    /// <summary>"transition" (also for records written before kinds existed), "demoted", "demotionCleared", "splitBrain", "carrierLost" or "carrierRestored".</summary>
+    /// <summary>
+    /// "transition" (also for records written before kinds existed), "demoted", "demotionCleared", "splitBrain",
+    /// "carrierLost", "carrierRestored", "flapSuppressed" or "flapReleased".
+    /// </summary>
     public string Kind { get; set; } = HistoryKinds.Transition;
 
     /// <summary>
@@ -38,6 +42,8 @@ public static class HistoryKinds
     public const string SplitBrain = "splitBrain";
     public const string CarrierLost = "carrierLost";
     public const string CarrierRestored = "carrierRestored";
+    public const string FlapSuppressed = "flapSuppressed";
+    public const string FlapReleased = "flapReleased";
 
     /// <summary>Entries that record a state change; the others record something that happened in a state (From == To).</summary>
     public static bool IsStateChange(string kind) => kind is Transition or "";

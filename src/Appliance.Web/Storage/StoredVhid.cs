@@ -1,3 +1,5 @@
+using Appliance.Engine.StateMachine;
+
 namespace Appliance.Web.Storage;
 
 /// <summary>
@@ -25,6 +27,8 @@ public sealed class StoredVhid
     public string? XParam { get; set; }
     /// <summary>"strict" or "relaxed" (docs/replay.md); records saved before it existed read as strict.</summary>
     public string ReplayCheck { get; set; } = "strict";
+    /// <summary>Flap damping (docs/carp-protocol.md, 6.13); records saved before it existed read as on with the defaults.</summary>
+    public StoredFlapDamping FlapDamping { get; set; } = new();
     public bool Enabled { get; set; } = true;
     /// <summary>Persistent maintenance (pfSense style): re-applied to the engine after every start and apply.</summary>
     public bool Maintenance { get; set; }
@@ -40,6 +44,24 @@ public sealed class StoredVhid
         var copy = (StoredVhid)MemberwiseClone();
         copy.Checks = Checks.Select(c => c.Clone()).ToList();
         copy.Peers = [.. Peers];
+        copy.FlapDamping = FlapDamping.Clone();
         return copy;
     }
+}
+
+/// <summary>A VHID's flap damping as saved (docs/carp-protocol.md, 6.13): the engine's defaults unless the admin set others.</summary>
+public sealed class StoredFlapDamping
+{
+    public bool Enabled { get; set; } = true;
+    public int Penalty { get; set; } = FlapDampingConfig.DefaultPenalty;
+    public int SuppressThreshold { get; set; } = FlapDampingConfig.DefaultSuppressThreshold;
+    public int ReuseThreshold { get; set; } = FlapDampingConfig.DefaultReuseThreshold;
+    public int HalfLifeSeconds { get; set; } = FlapDampingConfig.DefaultHalfLifeSeconds;
+    public int MaxSuppressSeconds { get; set; } = FlapDampingConfig.DefaultMaxSuppressSeconds;
+
+    public StoredFlapDamping Clone() => (StoredFlapDamping)MemberwiseClone();
+
+    /// <summary>"on, penalty 1000, suppress 3000, reuse 750, half-life 60 s, max suppress 600 s" (the audit's words).</summary>
+    public override string ToString() =>
+        $"{(Enabled ? "on" : "off")}, penalty {Penalty}, suppress {SuppressThreshold}, reuse {ReuseThreshold}, half-life {HalfLifeSeconds} s, max suppress {MaxSuppressSeconds} s";
 }

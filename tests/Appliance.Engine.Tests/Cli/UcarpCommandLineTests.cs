@@ -222,6 +222,29 @@ public sealed class UcarpCommandLineTests : IDisposable
     }
 
     [Fact]
+    public void TryParse_FlapDamping_OnByDefault_OffAndValuesSet_BadValuesNamed()
+    {
+        Assert.Equal(FlapDampingConfig.Default, One(Required).FlapDamping);
+        Assert.False(One([.. Required, "--flapdamping", "off"]).FlapDamping.Enabled);
+        var c = One([.. Required, "--flapdamping=on", "--flap-penalty", "500", "--flap-suppress", "2000", "--flap-reuse", "400",
+            "--flap-halflife", "2", "--flap-maxsuppress", "30"]).FlapDamping;
+        Assert.Equal(new FlapDampingConfig
+        {
+            Enabled = true,
+            Penalty = 500,
+            SuppressThreshold = 2000,
+            ReuseThreshold = 400,
+            HalfLife = TimeSpan.FromSeconds(2),
+            MaxSuppress = TimeSpan.FromSeconds(30),
+        }, c);
+        Assert.Equal("--flapdamping must be on or off (got 'maybe'); --flap-halflife must be between 1 and 3600 (got '0')",
+            Error([.. Required, "--flapdamping", "maybe", "--flap-halflife", "0"]));
+        Assert.Equal("--flap-reuse must be below the suppress threshold 3000 (got '3000')", Error([.. Required, "--flap-reuse", "3000"]));
+        Assert.Contains("--flapdamping=on|off", UcarpCommandLine.Usage, StringComparison.Ordinal);
+        Assert.Contains("--flap-halflife=<seconds>", UcarpCommandLine.Usage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TryParse_Help_ReturnsHelpWithoutGroups()
     {
         var r = Parse("-h");

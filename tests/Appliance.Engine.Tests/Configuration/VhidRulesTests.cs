@@ -21,6 +21,80 @@ public sealed class VhidRulesTests
     }
 
     [Fact]
+    public void TryBuild_FlapDampingNotGiven_OnWithTheDefaults()
+    {
+        Assert.True(VhidRules.TryBuild(Valid, out var config, out _));
+        Assert.Equal(new FlapDampingSettingsView(true, 1000, 3000, 750, 60, 600), View(config.FlapDamping));
+    }
+
+    [Theory]
+    [InlineData("off", false)]
+    [InlineData("OFF", false)]
+    [InlineData("false", false)]
+    [InlineData("on", true)]
+    [InlineData("true", true)]
+    public void TryBuild_FlapDampingOnOff(string text, bool enabled)
+    {
+        Assert.True(VhidRules.TryBuild(Valid with { FlapDamping = text }, out var config, out _));
+        Assert.Equal(enabled, config.FlapDamping.Enabled);
+    }
+
+    [Fact]
+    public void TryBuild_FlapDampingBadValues_EveryOneReported()
+    {
+        var settings = Valid with
+        {
+            FlapDamping = "sometimes",
+            FlapPenalty = "0",
+            FlapSuppressThreshold = "1",
+            FlapReuseThreshold = "1000000",
+            FlapHalfLife = "3601",
+            FlapMaxSuppress = "86401",
+        };
+        Assert.False(VhidRules.TryBuild(settings, out _, out var errors));
+        Assert.Equal(
+            [
+                (VhidField.FlapDamping, "must be on or off (got 'sometimes')"),
+                (VhidField.FlapPenalty, "must be between 1 and 100000 (got '0')"),
+                (VhidField.FlapSuppressThreshold, "must be between 2 and 1000000 (got '1')"),
+                (VhidField.FlapReuseThreshold, "must be between 1 and 999999 (got '1000000')"),
+                (VhidField.FlapHalfLife, "must be between 1 and 3600 (got '3601')"),
+                (VhidField.FlapMaxSuppress, "must be between 1 and 86400 (got '86401')"),
+            ],
+            errors.Select(e => (e.Field, e.Problem)));
+    }
+
+    [Fact]
+    public void TryBuild_FlapReuseNotBelowSuppress_Refused()
+    {
+        Assert.False(VhidRules.TryBuild(Valid with { FlapSuppressThreshold = "750" }, out _, out var errors));
+        Assert.Equal((VhidField.FlapReuseThreshold, "must be below the suppress threshold 750 (got the default 750)"), errors.Select(e => (e.Field, e.Problem)).Single());
+    }
+
+    [Fact]
+    public void TryBuild_FlapMaxSuppressTooShortForThePenaltyToReachSuppress_Refused()
+    {
+        // 60 s x log2(3000 / 750) = 120 s: a ceiling of 750 x 2^(120 / 60) = 3000 is never above 3000.
+        Assert.False(VhidRules.TryBuild(Valid with { FlapMaxSuppress = "120" }, out _, out var errors));
+        Assert.Equal(
+            (VhidField.FlapMaxSuppress, "must be more than 120 s (half-life x log2(suppress / reuse)), or the penalty could never exceed the suppress threshold (got '120')"),
+            errors.Select(e => (e.Field, e.Problem)).Single());
+        Assert.True(VhidRules.TryBuild(Valid with { FlapMaxSuppress = "121" }, out _, out _));
+    }
+
+    [Fact]
+    public void Limits_IncludeTheFlapDampingRanges()
+    {
+        Assert.Contains(VhidRules.FlapHalfLife, VhidRules.Limits);
+        Assert.Equal("1-3600", VhidRules.FlapHalfLife.ToString());
+    }
+
+    private sealed record FlapDampingSettingsView(bool Enabled, int Penalty, int Suppress, int Reuse, double HalfLifeSeconds, double MaxSuppressSeconds);
+
+    private static FlapDampingSettingsView View(Appliance.Engine.StateMachine.FlapDampingConfig c) =>
+        new(c.Enabled, c.Penalty, c.SuppressThreshold, c.ReuseThreshold, c.HalfLife.TotalSeconds, c.MaxSuppress.TotalSeconds);
+
+    [Fact]
     public void TryBuild_NothingGiven_EveryRequiredFieldReportedAtOnce()
     {
         Assert.False(VhidRules.TryBuild(new VhidSettings(), out var config, out var errors));

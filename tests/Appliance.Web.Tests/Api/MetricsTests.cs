@@ -91,6 +91,38 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task Metrics_FlapDamping_PenaltyGaugeSuppressedGaugeAndSuppressionsCounter()
+    {
+        await using var host = await TestHost.StartAsync(new TestHostOptions { UseFakeEngine = true });
+        using var client = await host.CreateAuthenticatedClientAsync();
+        await Json.CreateVhidAsync(client, Json.Vhid());
+        await Json.CreateVhidAsync(client, Json.Vhid(vhid: 8, vip: "198.18.8.1"));
+        host.Engine!.RaiseTransition("eth-test0/7", CarpState.Backup, TransitionCause.Startup);
+        host.Engine.RaiseFlap("eth-test0/7", suppressed: true, penalty: 3155.4, "flapping suppressed: 4 transitions in 3.2 s; holding BACKUP (penalty 3155 above 3000)");
+        await WaitForHistoryAsync(client, 2);
+
+        var text = await client.GetStringAsync("/metrics");
+        var metrics = PrometheusText.Parse(text);
+
+        Assert.Equal("gauge", metrics["appliance_vhid_flap_penalty"].Type);
+        Assert.Equal(3155.4, Value(metrics, "appliance_vhid_flap_penalty", 7));
+        // A VHID whose status has no flap damping (off) has no penalty sample.
+        Assert.DoesNotContain(metrics["appliance_vhid_flap_penalty"].Samples, s => s.Labels["vhid"] == "8");
+        Assert.Equal(1, Value(metrics, "appliance_vhid_flap_suppressed", 7));
+        Assert.Equal(0, Value(metrics, "appliance_vhid_flap_suppressed", 8));
+        Assert.Equal("counter", metrics["appliance_flap_suppressions_total"].Type);
+        Assert.Equal(1, Value(metrics, "appliance_flap_suppressions_total", 7));
+        Assert.Equal(0, Value(metrics, "appliance_flap_suppressions_total", 8));
+
+        host.Engine.RaiseFlap("eth-test0/7", suppressed: false, penalty: 750, "flapping released after 6.1 s: penalty decayed to the reuse threshold 750");
+        await WaitForHistoryAsync(client, 3);
+        metrics = PrometheusText.Parse(await client.GetStringAsync("/metrics"));
+        Assert.Equal(0, Value(metrics, "appliance_vhid_flap_suppressed", 7));
+        Assert.Equal(1, Value(metrics, "appliance_flap_suppressions_total", 7));
+        await AssertPromtoolAcceptsAsync(text);
+    }
+
+    [Fact]
     public async Task Metrics_KeepalivedNamesOn_AlsoExportsKeepalivedExporterNames()
     {
         var options = new TestHostOptions

@@ -91,6 +91,45 @@ public sealed class VhidApiTests() : ApiTestBase(new TestHostOptions { UseFakeEn
     }
 
     [Fact]
+    public async Task FlapDamping_DefaultsWhenAbsent_PartObjectStoredReadAndApplied_BadValuesKeyedByMember()
+    {
+        var created = await Json.CreateVhidAsync(Client, Json.Vhid());
+        var flap = created["flapDamping"]!;
+        Assert.Equal(
+            (true, 1000, 3000, 750, 60, 600),
+            (flap["enabled"]!.GetValue<bool>(), flap["penalty"]!.GetValue<int>(), flap["suppressThreshold"]!.GetValue<int>(),
+                flap["reuseThreshold"]!.GetValue<int>(), flap["halfLifeSeconds"]!.GetValue<int>(), flap["maxSuppressSeconds"]!.GetValue<int>()));
+        Assert.Equal(FlapDampingConfig.Default, Assert.Single(Server.Engine!.Applied.Last()).FlapDamping);
+
+        // Members left out keep their defaults.
+        var body = new { @interface = "eth-test0", vhid = 7, advbase = 1, advskew = 0, vip = "198.18.7.1", prefixLength = 24,
+            flapDamping = new { enabled = false, halfLifeSeconds = 2 } };
+        using var put = await Client.PutAsJsonAsync($"/api/vhids/{created["id"]}", body);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var one = await Client.GetFromJsonAsync<JsonObject>($"/api/vhids/{created["id"]}");
+        Assert.False(one!["flapDamping"]!["enabled"]!.GetValue<bool>());
+        Assert.Equal(2, one["flapDamping"]!["halfLifeSeconds"]!.GetValue<int>());
+        Assert.Equal(3000, one["flapDamping"]!["suppressThreshold"]!.GetValue<int>());
+        Assert.Equal(FlapDampingConfig.Default with { Enabled = false, HalfLife = TimeSpan.FromSeconds(2) }, Assert.Single(Server.Engine.Applied.Last()).FlapDamping);
+
+        using var bad = await Client.PutAsJsonAsync($"/api/vhids/{created["id"]}", body with
+        {
+            flapDamping = new { enabled = true, halfLifeSeconds = 0 },
+        });
+        var problem = await AssertValidationProblemAsync(bad, "flapDamping.halfLifeSeconds");
+        Assert.Equal("flapDamping.halfLifeSeconds must be between 1 and 3600 (got '0')",
+            problem["errors"]!["flapDamping.halfLifeSeconds"]![0]!.GetValue<string>());
+        var crossedBody = new { @interface = "eth-test0", vhid = 7, advbase = 1, advskew = 0, vip = "198.18.7.1", prefixLength = 24,
+            flapDamping = new { suppressThreshold = 500 } };
+        using var crossed = await Client.PutAsJsonAsync($"/api/vhids/{created["id"]}", crossedBody);
+        problem = await AssertValidationProblemAsync(crossed, "flapDamping.reuseThreshold");
+        Assert.Equal("flapDamping.reuseThreshold must be below the suppress threshold 500 (got the default 750)",
+            problem["errors"]!["flapDamping.reuseThreshold"]![0]!.GetValue<string>());
+        // Nothing of the refused updates was stored.
+        Assert.Equal(2, (await Client.GetFromJsonAsync<JsonObject>($"/api/vhids/{created["id"]}"))!["flapDamping"]!["halfLifeSeconds"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Create_SeveralBadFields_NamesEveryOne()
     {
         using var response = await Client.PostAsJsonAsync("/api/vhids", new { @interface = "nope0", vhid = 300, advskew = 255, vip = "x", password = "" });

@@ -65,4 +65,21 @@ public sealed class DisplayTextTests
 
         Assert.StartsWith("Nov 26 10:43:59 node2 appliance: [", line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void SyslogLine_FlapDamping_SaysTheStateNotACause_WarningWhenSuppressedInfoWhenReleased()
+    {
+        var suppressed = DisplayText.SyslogLine(
+            Entry(HistoryKinds.FlapSuppressed, "BACKUP", "BACKUP", "flapDamping", "flapping suppressed: 4 transitions in 3.2 s; holding BACKUP (penalty 3155 above 3000)"),
+            "node1", TimeZoneInfo.Utc);
+        Assert.Equal("Nov 26 10:43:59 node1 appliance: [WARNING] flapping suppressed: 4 transitions in 3.2 s; holding BACKUP (penalty 3155 above 3000) "
+            + "(vhid 10 on eth0, state BACKUP)", suppressed);
+
+        var released = DisplayText.SyslogLine(
+            Entry(HistoryKinds.FlapReleased, "BACKUP", "BACKUP", "flapDamping", "flapping released after 6.1 s: penalty decayed to the reuse threshold 750"),
+            "node1", TimeZoneInfo.Utc);
+        Assert.Equal("Nov 26 10:43:59 node1 appliance: [INFO] flapping released after 6.1 s: penalty decayed to the reuse threshold 750 "
+            + "(vhid 10 on eth0, state BACKUP)", released);
+        Assert.Equal("flap damping", DisplayText.Cause("flapDamping"));
+    }
 }

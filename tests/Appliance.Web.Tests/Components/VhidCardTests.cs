@@ -194,6 +194,18 @@ public sealed class VhidCardTests : BunitContext
     }
 
     [Fact]
+    public void Flapping_Suppressed_LineWithSinceAndPenalty_NoneOtherwise()
+    {
+        var suppressed = Status("BACKUP") with { Flapping = new FlappingDto(true, Now - TimeSpan.FromSeconds(30), 3210.4) };
+        var line = RenderCard(suppressed).Find("[data-testid=vhid-flapping]").TextContent;
+        Assert.Equal("Flapping suppressed since 11:59:30: penalty 3210; holding BACKUP, not preempting until the penalty decays.",
+            string.Join(' ', line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+
+        Assert.Empty(RenderCard(Status("BACKUP") with { Flapping = new FlappingDto(false, null, 1500) }).FindAll("[data-testid=vhid-flapping]"));
+        Assert.Empty(RenderCard(Status("BACKUP")).FindAll("[data-testid=vhid-flapping]"));
+    }
+
+    [Fact]
     public void Demotion_FromMaintenanceWithoutChecks_EngineTextShown()
     {
         var card = RenderCard(Status("BACKUP", maintenance: true, demotion: "maintenance"));

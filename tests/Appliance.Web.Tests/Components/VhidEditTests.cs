@@ -148,6 +148,52 @@ public sealed class VhidEditTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public void Typing_BadFlapDampingValues_MessagesBesideTheirFields_FromTheOneValidator()
+    {
+        var form = Render<VhidEdit>();
+
+        Flap(form, "halfLifeSeconds").Input(new ChangeEventArgs { Value = "0" });
+        Flap(form, "reuseThreshold").Input(new ChangeEventArgs { Value = "5000" });
+
+        Assert.Equal(["flapDamping.halfLifeSeconds must be between 1 and 3600 (got '0')"], FlapMessages(form, "halfLifeSeconds"));
+        Assert.Equal(["flapDamping.reuseThreshold must be below the suppress threshold 3000 (got '5000')"], FlapMessages(form, "reuseThreshold"));
+        Assert.Contains("invalid", Flap(form, "reuseThreshold").ParentElement!.ClassList);
+        Assert.Empty(FlapMessages(form, "penalty"));
+        // The defaults are in the fields, the ranges in the hints.
+        Assert.Equal("1000", Flap(form, "penalty").GetAttribute("value"));
+        Assert.Contains("1–3600 s", Flap(form, "halfLifeSeconds").ParentElement!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Submit_FlapDampingOffAndShortHalfLife_SavedAndShownOnEdit()
+    {
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("/vhids/new");
+        var form = Render<VhidEdit>();
+        Type(form, "interface", "eth-test0");
+        Type(form, "vhid", "7");
+        Type(form, "vip", "198.18.7.1");
+        Type(form, "password", "carp-secret");
+        form.Find("input[name='flapDamping.enabled']").Change(new ChangeEventArgs { Value = false });
+        Flap(form, "halfLifeSeconds").Input(new ChangeEventArgs { Value = "2" });
+
+        form.Find("form").Submit();
+
+        form.WaitForAssertion(() => Assert.Equal("http://localhost/", navigation.Uri), TestTimeouts.Default);
+        var saved = Assert.Single(Vhids.List());
+        Assert.Equal((false, 2, 3000), (saved.FlapDamping.Enabled, saved.FlapDamping.HalfLifeSeconds, saved.FlapDamping.SuppressThreshold));
+        var edit = Render<VhidEdit>(p => p.Add(c => c.Id, saved.Id));
+        Assert.Equal("2", Flap(edit, "halfLifeSeconds").GetAttribute("value"));
+        Assert.False(edit.Find("input[name='flapDamping.enabled']").HasAttribute("checked"));
+    }
+
+    private static AngleSharp.Dom.IElement Flap(IRenderedComponent<VhidEdit> form, string member) =>
+        form.Find($"input[name='flapDamping.{member}']");
+
+    private static List<string> FlapMessages(IRenderedComponent<VhidEdit> form, string member) =>
+        Flap(form, member).ParentElement!.QuerySelectorAll(".validation-message").Select(m => m.TextContent).ToList();
+
+    [Fact]
     public void Edit_UnknownId_SaysNotFound()
     {
         var form = Render<VhidEdit>(p => p.Add(c => c.Id, 999));

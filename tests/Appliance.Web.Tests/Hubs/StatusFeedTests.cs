@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Appliance.Engine.StateMachine;
 using Microsoft.Extensions.Logging.Testing;
 using Appliance.Web.Services;
@@ -175,5 +176,39 @@ public sealed class StatusFeedTests
 
         Assert.Equal("startup", (await entries.Reader.ReadAsync().AsTask().WaitAsync(TestHost.Timeout)).Cause);
         Assert.True((await entries.Reader.ReadAsync().AsTask().WaitAsync(TestHost.Timeout)).Maintenance);
+    }
+
+    [Fact]
+    public async Task StatusFeed_FlapDamping_StatusWhileSuppressed_HistoryEntriesAtStartAndEnd_Counted()
+    {
+        await using var host = await TestHost.StartAsync(new TestHostOptions { UseFakeEngine = true });
+        using var client = await host.CreateAuthenticatedClientAsync();
+        await Json.CreateVhidAsync(client, Json.Vhid());
+        var feed = host.Services.GetRequiredService<StatusFeed>();
+        var seen = new TaskCompletionSource<VhidStatusDto>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entries = new System.Collections.Concurrent.ConcurrentQueue<TransitionDto>();
+        feed.Status += s => { if (s.Flapping is { Suppressed: true }) { seen.TrySetResult(s); } };
+        feed.Transition += entries.Enqueue;
+
+        const string SuppressedLine = "flapping suppressed: 4 transitions in 3.2 s; holding BACKUP (penalty 3155 above 3000)";
+        host.Engine!.RaiseFlap("eth-test0/7", suppressed: true, penalty: 3155.42, SuppressedLine);
+        var status = await seen.Task.WaitAsync(TestHost.Timeout);
+        Assert.Equal(3155.4, status.Flapping!.Penalty);
+        Assert.NotNull(status.Flapping.Since);
+        var api = (await client.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/status"))!.Single()!["flapping"]!;
+        Assert.True(api["suppressed"]!.GetValue<bool>());
+        Assert.Equal(3155.4, api["penalty"]!.GetValue<double>());
+        Assert.NotNull(api["since"]);
+        host.Engine.RaiseFlap("eth-test0/7", suppressed: false, penalty: 750, "flapping released after 6.1 s: penalty decayed to the reuse threshold 750");
+
+        await Eventually.TrueAsync(() => entries.Count == 2, "two history entries", TestHost.Timeout);
+        var list = entries.ToList();
+        Assert.Equal(("flapSuppressed", "flapDamping", SuppressedLine), (list[0].Kind, list[0].Cause, list[0].LogLine));
+        Assert.Equal(("flapReleased", "flapDamping"), (list[1].Kind, list[1].Cause));
+        Assert.All(list, e => Assert.True(e.Id > 0));
+        Assert.Equal(1, feed.Totals("eth-test0/7").FlapSuppressions);
+        Assert.False(feed.Get("eth-test0/7")!.Flapping!.Suppressed);
+        var history = await client.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/history");
+        Assert.Contains(history!, h => h!["kind"]!.GetValue<string>() == "flapSuppressed" && h["logLine"]!.GetValue<string>() == SuppressedLine);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Appliance.Engine.Configuration;
+using Appliance.Engine.StateMachine;
 using Appliance.Web.Api;
 using Appliance.Web.Services;
 using Microsoft.AspNetCore.Components;
@@ -34,6 +35,17 @@ public sealed partial class VhidEdit
         ["downscript"] = nameof(VhidInput.DownScript),
         ["xparam"] = nameof(VhidInput.XParam),
         ["replayCheck"] = nameof(VhidInput.ReplayCheck),
+    };
+
+    /// <summary>The validator's keys of the flap-damping fields and the properties of <see cref="FlapDampingInput"/>.</summary>
+    private static readonly Dictionary<string, string> FlapFields = new(StringComparer.Ordinal)
+    {
+        ["flapDamping.enabled"] = nameof(FlapDampingInput.Enabled),
+        ["flapDamping.penalty"] = nameof(FlapDampingInput.Penalty),
+        ["flapDamping.suppressThreshold"] = nameof(FlapDampingInput.SuppressThreshold),
+        ["flapDamping.reuseThreshold"] = nameof(FlapDampingInput.ReuseThreshold),
+        ["flapDamping.halfLifeSeconds"] = nameof(FlapDampingInput.HalfLifeSeconds),
+        ["flapDamping.maxSuppressSeconds"] = nameof(FlapDampingInput.MaxSuppressSeconds),
     };
 
     private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
@@ -79,9 +91,28 @@ public sealed partial class VhidEdit
 
     private List<CheckInput> Checks => _input.Checks ??= [];
 
+    /// <summary>The form always edits the whole flap-damping object (the API also takes it partly or not at all).</summary>
+    private FlapDampingInput Flap => _input.FlapDamping ??= DefaultFlap();
+
+    private bool FlapEnabled { get => Flap.Enabled ?? true; set => Flap.Enabled = value; }
+
+    private static FlapDampingInput DefaultFlap() => new()
+    {
+        Enabled = true,
+        Penalty = FlapDampingConfig.DefaultPenalty,
+        SuppressThreshold = FlapDampingConfig.DefaultSuppressThreshold,
+        ReuseThreshold = FlapDampingConfig.DefaultReuseThreshold,
+        HalfLifeSeconds = FlapDampingConfig.DefaultHalfLifeSeconds,
+        MaxSuppressSeconds = FlapDampingConfig.DefaultMaxSuppressSeconds,
+    };
+
     protected override void OnParametersSet()
     {
-        _input = new VhidInput { AdvBase = 1, AdvSkew = 0, DeadRatio = 3, PrefixLength = 32, Enabled = true, Preempt = false, Neutral = false, ReplayCheck = "strict" };
+        _input = new VhidInput
+        {
+            AdvBase = 1, AdvSkew = 0, DeadRatio = 3, PrefixLength = 32, Enabled = true, Preempt = false, Neutral = false, ReplayCheck = "strict",
+            FlapDamping = DefaultFlap(),
+        };
         _notFound = false;
         if (Id is { } id)
         {
@@ -109,6 +140,15 @@ public sealed partial class VhidEdit
                     DownScript = v.DownScript,
                     XParam = v.XParam,
                     ReplayCheck = v.ReplayCheck,
+                    FlapDamping = new FlapDampingInput
+                    {
+                        Enabled = v.FlapDamping.Enabled,
+                        Penalty = v.FlapDamping.Penalty,
+                        SuppressThreshold = v.FlapDamping.SuppressThreshold,
+                        ReuseThreshold = v.FlapDamping.ReuseThreshold,
+                        HalfLifeSeconds = v.FlapDamping.HalfLifeSeconds,
+                        MaxSuppressSeconds = v.FlapDamping.MaxSuppressSeconds,
+                    },
                     Enabled = v.Enabled,
                     Checks = [.. v.Checks.Select(c => new CheckInput
                     {
@@ -159,7 +199,9 @@ public sealed partial class VhidEdit
             {
                 continue;
             }
-            var field = Fields.TryGetValue(key, out var property) ? _editContext.Field(property) : new FieldIdentifier(_input, "");
+            var field = Fields.TryGetValue(key, out var property) ? _editContext.Field(property)
+                : FlapFields.TryGetValue(key, out var flapProperty) ? new FieldIdentifier(Flap, flapProperty)
+                : new FieldIdentifier(_input, "");
             _messages.Add(field, messages);
         }
         _editContext.NotifyValidationStateChanged();
