@@ -14,7 +14,20 @@ internal sealed unsafe partial class RawCarpChannel
     /// (net/ipv4/raw.c raw_v4_match compares inet_rcv_saddr with the destination), which would hide every
     /// advert sent to 224.0.0.18. The source address reaches the kernel through IP_MULTICAST_IF instead.
     /// </summary>
-    private static SafeFd OpenMulticastSocket(CarpChannelOptions options, int ifindex)
+    private static SafeFd OpenMulticastSocket(CarpChannelOptions options, int ifindex) => OpenRawSocket(options, s =>
+    {
+        SetInt(s, LibC.IP_MULTICAST_TTL, Ipv4Header.CarpTtl, "setsockopt(IP_MULTICAST_TTL)");
+        SetInt(s, LibC.IP_MULTICAST_LOOP, 0, "setsockopt(IP_MULTICAST_LOOP)");
+        var request = MembershipRequest(options.Group, options.Source, ifindex);
+        Errno.Check(LibC.setsockopt(s, LibC.SOL_IP, LibC.IP_MULTICAST_IF, &request, SizeOf.ip_mreqn), "setsockopt(IP_MULTICAST_IF)");
+        Errno.Check(LibC.setsockopt(s, LibC.SOL_IP, LibC.IP_ADD_MEMBERSHIP, &request, SizeOf.ip_mreqn), "setsockopt(IP_ADD_MEMBERSHIP)");
+    });
+
+    /// <summary>
+    /// socket(AF_INET, SOCK_RAW, 112) tied to the interface (SO_BINDTODEVICE), TTL 255 and TOS 0x10 (docs/carp-protocol.md,
+    /// 2.2), then what the mode needs (<paramref name="configure"/> gets the descriptor); closed again if anything fails.
+    /// </summary>
+    private static SafeFd OpenRawSocket(CarpChannelOptions options, Action<int> configure)
     {
         var fd = SafeFd.FromResult(LibC.socket(LibC.AF_INET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, Ipv4Header.CarpProtocol), "socket(AF_INET, SOCK_RAW, 112)");
         try
@@ -27,12 +40,8 @@ internal sealed unsafe partial class RawCarpChannel
                 Errno.Check(LibC.setsockopt(s, LibC.SOL_SOCKET, LibC.SO_BINDTODEVICE, name, device.Length), "setsockopt(SO_BINDTODEVICE)");
             }
             SetInt(s, LibC.IP_TTL, Ipv4Header.CarpTtl, "setsockopt(IP_TTL)");
-            SetInt(s, LibC.IP_MULTICAST_TTL, Ipv4Header.CarpTtl, "setsockopt(IP_MULTICAST_TTL)");
             SetInt(s, LibC.IP_TOS, Ipv4Header.CarpTos, "setsockopt(IP_TOS)");
-            SetInt(s, LibC.IP_MULTICAST_LOOP, 0, "setsockopt(IP_MULTICAST_LOOP)");
-            var request = MembershipRequest(options.Group, options.Source, ifindex);
-            Errno.Check(LibC.setsockopt(s, LibC.SOL_IP, LibC.IP_MULTICAST_IF, &request, SizeOf.ip_mreqn), "setsockopt(IP_MULTICAST_IF)");
-            Errno.Check(LibC.setsockopt(s, LibC.SOL_IP, LibC.IP_ADD_MEMBERSHIP, &request, SizeOf.ip_mreqn), "setsockopt(IP_ADD_MEMBERSHIP)");
+            configure(s);
         }
         catch
         {

@@ -1,4 +1,3 @@
-using System.Text;
 using Appliance.Engine.Protocol;
 using Appliance.Engine.Transport;
 using Tmds.Linux;
@@ -13,36 +12,17 @@ internal sealed unsafe partial class RawCarpChannel
     /// socket bound to a unicast address receives only packets addressed to it (net/ipv4/raw.c raw_v4_match), which
     /// is what a peer sends here, and sends from it. No group is joined, so no multicast advert is asked for.
     /// </summary>
-    private static SafeFd OpenUnicastSocket(CarpChannelOptions options)
+    private static SafeFd OpenUnicastSocket(CarpChannelOptions options) => OpenRawSocket(options, s =>
     {
-        var fd = SafeFd.FromResult(LibC.socket(LibC.AF_INET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, Ipv4Header.CarpProtocol), "socket(AF_INET, SOCK_RAW, 112)");
-        try
+        // TTL 255 as in multicast mode (OpenRawSocket): the packet is unchanged, only its destination differs.
+        var local = new sockaddr_in { sin_family = LibC.AF_INET };
+        WriteAddress(&local.sin_addr, options.Source);
+        if (LibC.bind(s, (sockaddr*)&local, SizeOf.sockaddr_in) < 0)
         {
-            using var lease = fd.Acquire();
-            var s = lease.Fd;
-            var device = Encoding.ASCII.GetBytes(options.Interface + "\0");
-            fixed (byte* name = device)
-            {
-                Errno.Check(LibC.setsockopt(s, LibC.SOL_SOCKET, LibC.SO_BINDTODEVICE, name, device.Length), "setsockopt(SO_BINDTODEVICE)");
-            }
-            // 255 as in multicast mode: the packet is unchanged, only its destination differs.
-            SetInt(s, LibC.IP_TTL, Ipv4Header.CarpTtl, "setsockopt(IP_TTL)");
-            SetInt(s, LibC.IP_TOS, Ipv4Header.CarpTos, "setsockopt(IP_TOS)");
-            var local = new sockaddr_in { sin_family = LibC.AF_INET };
-            WriteAddress(&local.sin_addr, options.Source);
-            if (LibC.bind(s, (sockaddr*)&local, SizeOf.sockaddr_in) < 0)
-            {
-                var errno = Errno.Last;
-                throw Errno.Error($"bind to srcip {options.Source} (with unicast peers srcip must be an address of {options.Interface})", errno);
-            }
+            var errno = Errno.Last;
+            throw Errno.Error($"bind to srcip {options.Source} (with unicast peers srcip must be an address of {options.Interface})", errno);
         }
-        catch
-        {
-            fd.Dispose();
-            throw;
-        }
-        return fd;
-    }
+    });
 
     /// <summary>
     /// One sendto per peer, allocating nothing while they succeed. A peer that cannot be reached does not keep the
