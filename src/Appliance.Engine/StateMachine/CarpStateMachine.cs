@@ -189,7 +189,8 @@ public sealed partial class CarpStateMachine : IDisposable
                     }
                     break;
                 case CarpState.Backup:
-                    if (Config.Preempt && !DemotedLocked && ours < theirs && !FlapSuppressedLocked)
+                    var preempt = Config.Preempt && !DemotedLocked && ours < theirs;
+                    if (preempt && !FlapSuppressedLocked)
                     {
                         BecomeMaster(fx, TransitionCause.Preempt);
                         fx.Add(new CarpEffect.Notice(CarpNotice.Preempting));
@@ -201,7 +202,7 @@ public sealed partial class CarpStateMachine : IDisposable
                     }
                     else
                     {
-                        if (Config.Preempt && !DemotedLocked && ours < theirs)
+                        if (preempt)
                         {
                             // Flapping suppressed (6.13): we would preempt, and hold BACKUP instead.
                             SuppressPreemptLocked(fx, source);
