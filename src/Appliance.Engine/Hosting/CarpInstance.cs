@@ -114,7 +114,7 @@ public sealed partial class CarpInstance : IAsyncDisposable, ICarpEffectSink
         var counters = Status().Counters;
         var drops = counters.Drops.Count == 0
             ? " none"
-            : string.Concat(counters.Drops.Select(d => $" {char.ToLowerInvariant(d.Key.ToString()[0])}{d.Key.ToString()[1..]}={d.Value}"));
+            : string.Concat(counters.Drops.Select(d => $" {d.Key.ToWire()}={d.Value}"));
         return $"{Config.Interface} id {Config.Vhid}: adverts sent {counters.AdvertsSent}, received {counters.AdvertsReceived}; drops{drops}";
     }
 

@@ -37,3 +37,13 @@ public enum DropReason
     /// </summary>
     QueueOverflow,
 }
+
+public static class DropReasonNames
+{
+    /// <summary>The reason's name in the API, metrics and the SIGUSR1 counters line: camelCase ("badDigest", "queueOverflow").</summary>
+    public static string ToWire(this DropReason reason)
+    {
+        var name = reason.ToString();
+        return string.Concat(char.ToLowerInvariant(name[0]).ToString(), name.AsSpan(1));
+    }
+}

@@ -11,7 +11,7 @@ public static class WireNames
 
     public static string Cause(TransitionCause cause) => JsonNamingPolicy.CamelCase.ConvertName(cause.ToString());
 
-    public static string Drop(DropReason reason) => JsonNamingPolicy.CamelCase.ConvertName(reason.ToString());
+    public static string Drop(DropReason reason) => reason.ToWire();
 
     /// <summary>"sequential", "random", "constant".</summary>
     public static string CounterMode(CounterMode mode) => JsonNamingPolicy.CamelCase.ConvertName(mode.ToString());
