@@ -41,18 +41,6 @@ internal sealed class EngineEventQueue
         }
     }
 
-    /// <summary>Events waiting now.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _events.Count;
-            }
-        }
-    }
-
     public void Write(EngineEvent engineEvent)
     {
         lock (_lock)
@@ -111,14 +99,9 @@ internal sealed class EngineEventQueue
                     _lostOthers = 0;
                     return lost;
                 }
-                if (_events.First is { } first)
+                if (_events.Count > 0)
                 {
-                    _events.RemoveFirst();
-                    if (first.Value is EngineEvent.StatusChanged status && _statuses.TryGetValue(status.Status.Key, out var newest) && newest == first)
-                    {
-                        _statuses.Remove(status.Status.Key);
-                    }
-                    return first.Value;
+                    return RemoveFirstLocked();
                 }
                 if (_completed)
                 {
@@ -138,16 +121,22 @@ internal sealed class EngineEventQueue
         }
     }
 
-    /// <summary>Under the lock, at <see cref="HardLimit"/>: the oldest event goes, counted for the reader's notice.</summary>
-    private void DropOldest()
+    /// <summary>Under the lock: takes the oldest event off, and off the status index if it is its VHID's newest status.</summary>
+    private EngineEvent RemoveFirstLocked()
     {
-        var oldest = _events.First!;
+        var first = _events.First!;
         _events.RemoveFirst();
-        if (oldest.Value is EngineEvent.StatusChanged status && _statuses.TryGetValue(status.Status.Key, out var newest) && newest == oldest)
+        if (first.Value is EngineEvent.StatusChanged status && _statuses.TryGetValue(status.Status.Key, out var newest) && newest == first)
         {
             _statuses.Remove(status.Status.Key);
         }
-        if (oldest.Value is EngineEvent.Transitioned)
+        return first.Value;
+    }
+
+    /// <summary>Under the lock, at <see cref="HardLimit"/>: the oldest event goes, counted for the reader's notice.</summary>
+    private void DropOldest()
+    {
+        if (RemoveFirstLocked() is EngineEvent.Transitioned)
         {
             _lostTransitions++;
         }
