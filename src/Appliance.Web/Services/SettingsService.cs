@@ -10,18 +10,9 @@ public sealed class SettingsService(IApplianceStore store, AuditService audit)
     public ServiceResult<ApplianceSettings> Update(ApplianceSettings settings, string actor)
     {
         var errors = new ValidationErrors();
-        if (settings.HistoryMaxEntries is < 1 or > 10_000_000)
-        {
-            errors.Add("historyMaxEntries", $"historyMaxEntries must be between 1 and 10000000 (was {settings.HistoryMaxEntries}).");
-        }
-        if (settings.HistoryMaxAgeDays is < 1 or > 36_500)
-        {
-            errors.Add("historyMaxAgeDays", $"historyMaxAgeDays must be between 1 and 36500 (was {settings.HistoryMaxAgeDays}).");
-        }
-        if (settings.TokenMaxLifetimeDays is < 1 or > 3650)
-        {
-            errors.Add("tokenMaxLifetimeDays", $"tokenMaxLifetimeDays must be between 1 and 3650 (was {settings.TokenMaxLifetimeDays}).");
-        }
+        Range(errors, "historyMaxEntries", settings.HistoryMaxEntries, 1, 10_000_000);
+        Range(errors, "historyMaxAgeDays", settings.HistoryMaxAgeDays, 1, 36_500);
+        Range(errors, "tokenMaxLifetimeDays", settings.TokenMaxLifetimeDays, 1, 3650);
         Range(errors, "auditMaxEntries", settings.AuditMaxEntries, 1, 10_000_000);
         Range(errors, "auditMaxAgeDays", settings.AuditMaxAgeDays, 1, 36_500);
         Range(errors, "tokenMaxPerUser", settings.TokenMaxPerUser, 1, 10_000);
@@ -33,18 +24,9 @@ public sealed class SettingsService(IApplianceStore store, AuditService audit)
         var before = store.Settings.Get();
         store.Settings.Save(settings);
         var changes = new List<string>();
-        if (before.HistoryMaxEntries != settings.HistoryMaxEntries)
-        {
-            changes.Add($"historyMaxEntries: {before.HistoryMaxEntries} -> {settings.HistoryMaxEntries}");
-        }
-        if (before.HistoryMaxAgeDays != settings.HistoryMaxAgeDays)
-        {
-            changes.Add($"historyMaxAgeDays: {before.HistoryMaxAgeDays} -> {settings.HistoryMaxAgeDays}");
-        }
-        if (before.TokenMaxLifetimeDays != settings.TokenMaxLifetimeDays)
-        {
-            changes.Add($"tokenMaxLifetimeDays: {before.TokenMaxLifetimeDays} -> {settings.TokenMaxLifetimeDays}");
-        }
+        Changed(changes, "historyMaxEntries", before.HistoryMaxEntries, settings.HistoryMaxEntries);
+        Changed(changes, "historyMaxAgeDays", before.HistoryMaxAgeDays, settings.HistoryMaxAgeDays);
+        Changed(changes, "tokenMaxLifetimeDays", before.TokenMaxLifetimeDays, settings.TokenMaxLifetimeDays);
         Changed(changes, "auditMaxEntries", before.AuditMaxEntries, settings.AuditMaxEntries);
         Changed(changes, "auditMaxAgeDays", before.AuditMaxAgeDays, settings.AuditMaxAgeDays);
         Changed(changes, "tokenMaxPerUser", before.TokenMaxPerUser, settings.TokenMaxPerUser);
